@@ -1,0 +1,520 @@
+//! Typed settings, read from the environment (and a `.env` file for local
+//! runs). Each function asks only for what it needs, at cold start, and a
+//! problem names the variable and what it is for.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::caller::Region;
+use crate::signature::Tolerance;
+
+/// A configuration problem, naming the variable and its purpose.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var} {problem}: {purpose}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+    pub purpose: &'static str,
+}
+
+/// A snapshot of the environment. Built once; tests build their own.
+#[derive(Debug, Clone, Default)]
+pub struct Env(HashMap<String, String>);
+
+impl Env {
+    /// The process environment, after loading `.env` from the working
+    /// directory if there is one (real variables win over the file).
+    pub fn load() -> Self {
+        let _ = dotenvy::dotenv();
+        Self(std::env::vars().collect())
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+
+    /// A variable's value; empty and whitespace-only values count as unset.
+    pub fn get(&self, var: &str) -> Option<&str> {
+        self.0.get(var).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    pub fn set(&mut self, var: &str, value: &str) {
+        self.0.insert(var.to_owned(), value.to_owned());
+    }
+
+    fn required(&self, var: &'static str, purpose: &'static str) -> Result<&str, ConfigError> {
+        self.get(var).ok_or(ConfigError {
+            var,
+            problem: "is not set".into(),
+            purpose,
+        })
+    }
+
+    fn parsed<T: std::str::FromStr>(
+        &self,
+        var: &'static str,
+        default: T,
+        purpose: &'static str,
+    ) -> Result<T, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| ConfigError {
+                var,
+                problem: format!("has an invalid value {v:?}"),
+                purpose,
+            }),
+        }
+    }
+
+    /// Whether we run inside AWS Lambda.
+    pub fn in_lambda(&self) -> bool {
+        self.get("AWS_LAMBDA_FUNCTION_NAME").is_some()
+    }
+}
+
+/// Where memories live.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MemoryBackend {
+    OpenMemory {
+        url: String,
+        api_key: Option<String>,
+        timeout: Duration,
+    },
+    Embedded {
+        path: PathBuf,
+    },
+}
+
+/// Whose memory a caller's calls build (`MEMORY_SCOPE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemoryScope {
+    /// One memory per phone number, shared by every agent.
+    #[default]
+    Caller,
+    /// One memory per phone number and agent.
+    Agent,
+}
+
+/// Settings every function shares.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub region: Region,
+    pub memory: MemoryBackend,
+    pub scope: MemoryScope,
+}
+
+const OPENMEMORY_PURPOSE: &str =
+    "the OpenMemory server that holds callers' memories (e.g. https://memory.example.com or a port on localhost)";
+
+impl Common {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let region = match env.get("DEFAULT_PHONE_REGION") {
+            None => Region::default(),
+            Some(code) => Region::parse(code).ok_or(ConfigError {
+                var: "DEFAULT_PHONE_REGION",
+                problem: format!("is not an ISO country code: {code:?}"),
+                purpose: "the region used to read phone numbers written without a country code (e.g. US, GB)",
+            })?,
+        };
+        let scope = match env
+            .get("MEMORY_SCOPE")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("caller") => MemoryScope::Caller,
+            Some("agent") => MemoryScope::Agent,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "MEMORY_SCOPE",
+                    problem: format!("must be 'caller' or 'agent', not {other:?}"),
+                    purpose: "whether a caller's memory is shared by all agents or kept per agent",
+                })
+            }
+        };
+        Ok(Self {
+            region,
+            memory: memory_backend(env)?,
+            scope,
+        })
+    }
+}
+
+fn memory_backend(env: &Env) -> Result<MemoryBackend, ConfigError> {
+    let url = match (env.get("OPENMEMORY_URL"), env.get("OPENMEMORY_PORT")) {
+        (Some(url), _) => Some(("OPENMEMORY_URL", url.to_owned())),
+        (None, Some(port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(("OPENMEMORY_PORT", format!("http://127.0.0.1:{port}")))
+        }
+        (None, Some(url)) => Some(("OPENMEMORY_PORT", url.to_owned())),
+        (None, None) => None,
+    };
+    if let Some((var, url)) = url {
+        let parsed = url::Url::parse(&url).map_err(|e| ConfigError {
+            var,
+            problem: format!("is not a URL ({e})"),
+            purpose: OPENMEMORY_PURPOSE,
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError {
+                var,
+                problem: "must be an http:// or https:// URL".into(),
+                purpose: OPENMEMORY_PURPOSE,
+            });
+        }
+        let timeout_ms = env.parsed(
+            "OPENMEMORY_TIMEOUT_MS",
+            2_000u64,
+            "per-request timeout for OpenMemory calls, in milliseconds",
+        )?;
+        return Ok(MemoryBackend::OpenMemory {
+            url: url.trim_end_matches('/').to_owned(),
+            api_key: env.get("OPENMEMORY_KEY").map(str::to_owned),
+            timeout: Duration::from_millis(timeout_ms),
+        });
+    }
+    if env.in_lambda() {
+        return Err(ConfigError {
+            var: "OPENMEMORY_URL",
+            problem: "is not set inside AWS Lambda".into(),
+            purpose: "a Lambda instance's disk is private and temporary, so the embedded store would forget callers; point OPENMEMORY_URL at your OpenMemory server",
+        });
+    }
+    let path = env
+        .get("OPENMEMORY_DB_PATH")
+        .unwrap_or(".dev/memory.sqlite3");
+    Ok(MemoryBackend::Embedded {
+        path: PathBuf::from(path),
+    })
+}
+
+/// Where payloads are stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PayloadBackend {
+    S3 {
+        bucket: String,
+        /// An S3-compatible server's URL (`S3_ENDPOINT_URL`); AWS otherwise.
+        endpoint: Option<String>,
+        force_path_style: bool,
+    },
+    Local {
+        path: PathBuf,
+    },
+}
+
+impl PayloadBackend {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        if let Some(bucket) = env.get("PAYLOAD_BUCKET") {
+            let endpoint = env.get("S3_ENDPOINT_URL").map(str::to_owned);
+            let force_path_style = env.parsed(
+                "S3_FORCE_PATH_STYLE",
+                endpoint.is_some(),
+                "path-style S3 addressing (true/false), needed by most S3-compatible servers",
+            )?;
+            return Ok(Self::S3 {
+                bucket: bucket.to_owned(),
+                endpoint,
+                force_path_style,
+            });
+        }
+        if env.in_lambda() {
+            return Err(ConfigError {
+                var: "PAYLOAD_BUCKET",
+                problem: "is not set inside AWS Lambda".into(),
+                purpose: "the S3 bucket post-call webhooks are stored in; a Lambda's local disk is temporary",
+            });
+        }
+        Ok(Self::Local {
+            path: PathBuf::from(env.get("PAYLOAD_STORAGE_PATH").unwrap_or(".dev/payloads")),
+        })
+    }
+}
+
+/// An optional shared secret that ElevenLabs sends in a request header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedSecret {
+    /// Lower-case header name (`authorization` by default, where
+    /// `Bearer <secret>` is accepted too).
+    pub header: String,
+    pub secret: String,
+}
+
+impl SharedSecret {
+    fn from_env(env: &Env, var: &'static str) -> Result<Option<Self>, ConfigError> {
+        let Some(secret) = env.get(var) else {
+            return Ok(None);
+        };
+        let header = env
+            .get("WEBHOOK_SECRET_HEADER")
+            .unwrap_or("authorization")
+            .to_ascii_lowercase();
+        if http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+            return Err(ConfigError {
+                var: "WEBHOOK_SECRET_HEADER",
+                problem: format!("is not a valid header name: {header:?}"),
+                purpose: "the request header ElevenLabs puts the webhook secret in",
+            });
+        }
+        Ok(Some(Self {
+            header,
+            secret: secret.to_owned(),
+        }))
+    }
+}
+
+/// client-data's settings.
+#[derive(Debug, Clone)]
+pub struct ClientDataConfig {
+    pub common: Common,
+    pub secret: Option<SharedSecret>,
+    /// Hard deadline for the memory lookup.
+    pub deadline: Duration,
+    pub default_user_name: String,
+    pub default_profile_summary: String,
+    pub default_last_call_summary: String,
+    /// `{user_name}`, `{last_call_summary}`, `{last_call_date}` and
+    /// `{previous_calls}` are filled in; empty disables the override.
+    pub first_message_template: String,
+}
+
+impl ClientDataConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Self {
+            common: Common::from_env(env)?,
+            secret: SharedSecret::from_env(env, "ELEVENLABS_CLIENT_DATA_KEY")?,
+            deadline: Duration::from_millis(env.parsed(
+                "CLIENT_DATA_DEADLINE_MS",
+                1_000u64,
+                "how long client-data waits for memory before greeting as a new caller, in milliseconds",
+            )?),
+            default_user_name: env.get("DEFAULT_USER_NAME").unwrap_or("").to_owned(),
+            default_profile_summary: env.get("DEFAULT_PROFILE_SUMMARY").unwrap_or("").to_owned(),
+            default_last_call_summary: env.get("DEFAULT_LAST_CALL_SUMMARY").unwrap_or("").to_owned(),
+            first_message_template: env
+                .get("FIRST_MESSAGE_TEMPLATE")
+                .unwrap_or("Welcome back, {user_name}! How can I help you today?")
+                .to_owned(),
+        })
+    }
+}
+
+/// search-data's settings.
+#[derive(Debug, Clone)]
+pub struct SearchDataConfig {
+    pub common: Common,
+    pub secret: Option<SharedSecret>,
+    pub deadline: Duration,
+    pub default_limit: usize,
+    pub max_limit: usize,
+    /// Bound on the total characters of returned memories.
+    pub max_chars: usize,
+}
+
+impl SearchDataConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Self {
+            common: Common::from_env(env)?,
+            secret: SharedSecret::from_env(env, "ELEVENLABS_SEARCH_DATA_KEY")?,
+            deadline: Duration::from_millis(env.parsed(
+                "SEARCH_DATA_DEADLINE_MS",
+                3_000u64,
+                "how long search-data waits for memory before answering a tool error, in milliseconds",
+            )?),
+            default_limit: env.parsed("SEARCH_DEFAULT_LIMIT", 5usize, "memories returned when the tool sends no limit")?,
+            max_limit: env.parsed("SEARCH_MAX_LIMIT", 20usize, "the most memories one search returns")?,
+            max_chars: env.parsed("SEARCH_MAX_CHARS", 2_000usize, "the most characters of memories one search returns")?,
+        })
+    }
+}
+
+/// post-call's settings.
+#[derive(Debug, Clone)]
+pub struct PostCallConfig {
+    pub common: Common,
+    pub payloads: PayloadBackend,
+    /// The HMAC secret post-call webhooks are signed with.
+    pub hmac_secret: String,
+    pub tolerance: Tolerance,
+    /// Largest accepted body, in bytes.
+    pub max_body_bytes: usize,
+    /// The ElevenLabs API key, for fetching audio too large for a webhook.
+    pub elevenlabs_api_key: Option<String>,
+    pub elevenlabs_api_url: String,
+    /// Fetch audio through the REST API when a transcription says there is some.
+    pub fetch_audio: bool,
+}
+
+impl PostCallConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let hmac_secret = env
+            .required(
+                "ELEVENLABS_POST_CALL_KEY",
+                "the HMAC secret ElevenLabs signs post-call webhooks with (shown when you create the webhook in ElevenLabs)",
+            )?
+            .to_owned();
+        let fetch_audio = env.parsed(
+            "FETCH_AUDIO",
+            false,
+            "fetch call audio through the ElevenLabs API when a transcription says there is some (true/false)",
+        )?;
+        let elevenlabs_api_key = env.get("ELEVENLABS_API_KEY").map(str::to_owned);
+        if fetch_audio && elevenlabs_api_key.is_none() {
+            return Err(ConfigError {
+                var: "ELEVENLABS_API_KEY",
+                problem: "is not set but FETCH_AUDIO=true".into(),
+                purpose: "the ElevenLabs API key used to download call audio",
+            });
+        }
+        Ok(Self {
+            common: Common::from_env(env)?,
+            payloads: PayloadBackend::from_env(env)?,
+            hmac_secret,
+            tolerance: Tolerance {
+                max_age_secs: env.parsed(
+                    "SIGNATURE_MAX_AGE_SECS",
+                    1_800i64,
+                    "oldest accepted webhook signature, in seconds",
+                )?,
+                max_future_secs: env.parsed(
+                    "SIGNATURE_MAX_FUTURE_SECS",
+                    300i64,
+                    "furthest a webhook signature may be in the future, in seconds",
+                )?,
+            },
+            max_body_bytes: env.parsed(
+                "MAX_BODY_BYTES",
+                10 * 1024 * 1024usize,
+                "largest accepted post-call body, in bytes",
+            )?,
+            elevenlabs_api_key,
+            elevenlabs_api_url: env
+                .get("ELEVENLABS_API_URL")
+                .unwrap_or("https://api.elevenlabs.io")
+                .trim_end_matches('/')
+                .to_owned(),
+            fetch_audio,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_call_names_the_missing_secret() {
+        let err = PostCallConfig::from_env(&Env::default()).unwrap_err();
+        assert_eq!(err.var, "ELEVENLABS_POST_CALL_KEY");
+        assert!(err.to_string().contains("HMAC secret"), "{err}");
+    }
+
+    #[test]
+    fn openmemory_port_is_a_port_or_a_url() {
+        let c = Common::from_env(&Env::from_pairs([("OPENMEMORY_PORT", "8080")])).unwrap();
+        assert!(
+            matches!(c.memory, MemoryBackend::OpenMemory { ref url, .. } if url == "http://127.0.0.1:8080")
+        );
+        let c = Common::from_env(&Env::from_pairs([("OPENMEMORY_PORT", "http://om:9/")])).unwrap();
+        assert!(
+            matches!(c.memory, MemoryBackend::OpenMemory { ref url, .. } if url == "http://om:9")
+        );
+        let c = Common::from_env(&Env::from_pairs([
+            ("OPENMEMORY_URL", "https://a"),
+            ("OPENMEMORY_PORT", "1"),
+        ]))
+        .unwrap();
+        assert!(
+            matches!(c.memory, MemoryBackend::OpenMemory { ref url, .. } if url == "https://a")
+        );
+        let err = Common::from_env(&Env::from_pairs([("OPENMEMORY_URL", "ftp://x")])).unwrap_err();
+        assert_eq!(err.var, "OPENMEMORY_URL");
+    }
+
+    #[test]
+    fn embedded_store_is_the_default_but_not_in_lambda() {
+        let c = Common::from_env(&Env::from_pairs([("OPENMEMORY_DB_PATH", "/tmp/x.db")])).unwrap();
+        assert_eq!(
+            c.memory,
+            MemoryBackend::Embedded {
+                path: "/tmp/x.db".into()
+            }
+        );
+        let err =
+            Common::from_env(&Env::from_pairs([("AWS_LAMBDA_FUNCTION_NAME", "f")])).unwrap_err();
+        assert_eq!(err.var, "OPENMEMORY_URL");
+        let err = PayloadBackend::from_env(&Env::from_pairs([("AWS_LAMBDA_FUNCTION_NAME", "f")]))
+            .unwrap_err();
+        assert_eq!(err.var, "PAYLOAD_BUCKET");
+    }
+
+    #[test]
+    fn payloads_go_to_s3_when_a_bucket_is_set() {
+        let p = PayloadBackend::from_env(&Env::from_pairs([
+            ("PAYLOAD_BUCKET", "b"),
+            ("S3_ENDPOINT_URL", "http://127.0.0.1:8333"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            p,
+            PayloadBackend::S3 {
+                bucket: "b".into(),
+                endpoint: Some("http://127.0.0.1:8333".into()),
+                force_path_style: true
+            }
+        );
+        let p = PayloadBackend::from_env(&Env::from_pairs([("PAYLOAD_STORAGE_PATH", "/tmp/p")]))
+            .unwrap();
+        assert_eq!(
+            p,
+            PayloadBackend::Local {
+                path: "/tmp/p".into()
+            }
+        );
+    }
+
+    #[test]
+    fn invalid_values_name_their_variable() {
+        for (var, value) in [
+            ("DEFAULT_PHONE_REGION", "Narnia"),
+            ("MEMORY_SCOPE", "everyone"),
+            ("CLIENT_DATA_DEADLINE_MS", "soon"),
+            ("WEBHOOK_SECRET_HEADER", "bad header"),
+        ] {
+            let env = Env::from_pairs([(var, value), ("ELEVENLABS_CLIENT_DATA_KEY", "s")]);
+            let err = ClientDataConfig::from_env(&env).unwrap_err();
+            assert_eq!(err.var, var);
+        }
+    }
+
+    #[test]
+    fn secrets_are_optional_for_the_unsigned_webhooks() {
+        let c = ClientDataConfig::from_env(&Env::default()).unwrap();
+        assert!(c.secret.is_none());
+        assert_eq!(c.deadline, Duration::from_secs(1));
+        let c = SearchDataConfig::from_env(&Env::from_pairs([("ELEVENLABS_SEARCH_DATA_KEY", "k")]))
+            .unwrap();
+        assert_eq!(
+            c.secret,
+            Some(SharedSecret {
+                header: "authorization".into(),
+                secret: "k".into()
+            })
+        );
+    }
+
+    #[test]
+    fn fetching_audio_needs_the_api_key() {
+        let env = Env::from_pairs([("ELEVENLABS_POST_CALL_KEY", "k"), ("FETCH_AUDIO", "true")]);
+        assert_eq!(
+            PostCallConfig::from_env(&env).unwrap_err().var,
+            "ELEVENLABS_API_KEY"
+        );
+    }
+}

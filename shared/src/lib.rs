@@ -1,0 +1,21 @@
+//! Caller memory for ElevenLabs voice agents: everything the three Lambda
+//! functions share.
+//!
+//! The data flow is the same for every function: an HTTP request is parsed
+//! and validated ([`models`], [`signature`], [`caller`]), domain logic turns it
+//! into reads or writes of a caller's memory ([`memory`]) and of stored
+//! payloads ([`storage`]), and [`http`] maps the outcome to a response.
+//! Configuration comes from the environment ([`config`]); logging from
+//! [`telemetry`].
+
+pub mod caller;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod memory;
+pub mod models;
+pub mod signature;
+pub mod storage;
+pub mod telemetry;
+
+pub use error::{Error, Result};

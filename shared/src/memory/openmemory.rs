@@ -1,0 +1,1 @@
+//! The OpenMemory v1.3.0 HTTP client, hardened against the server's quirks.

@@ -1,0 +1,55 @@
+//! The `search-data` server tool: the body the agent's tool sends, and the
+//! compact answer the LLM reads.
+
+use serde::{Deserialize, Serialize};
+
+/// The tool's request body. `query` comes from the LLM; the caller id must be
+/// filled by ElevenLabs from `system__caller_id` (either name is accepted).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct SearchRequest {
+    #[serde(default)]
+    pub query: Option<serde_json::Value>,
+    #[serde(default)]
+    pub caller_id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub user_id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub limit: Option<serde_json::Value>,
+    /// The agent, for deployments that scope memory per agent.
+    #[serde(default)]
+    pub agent_id: Option<serde_json::Value>,
+}
+
+/// What the caller's profile says, as the greeting sees it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct SearchProfile {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub last_call_summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_call_date: Option<String>,
+    #[serde(default)]
+    pub previous_calls: u32,
+}
+
+/// One memory as the LLM reads it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct SearchHit {
+    pub content: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// The answer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct SearchResponse {
+    pub known_caller: bool,
+    pub profile: SearchProfile,
+    pub memories: Vec<SearchHit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}

@@ -1,0 +1,1 @@
+//! Payload storage in S3.
