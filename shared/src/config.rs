@@ -46,6 +46,12 @@ impl Env {
         self.0.get(var).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
+    /// A variable's value even when set to the empty string (for settings
+    /// where empty means "off").
+    pub fn get_raw(&self, var: &str) -> Option<&str> {
+        self.0.get(var).map(|v| v.trim())
+    }
+
     pub fn set(&mut self, var: &str, value: &str) {
         self.0.insert(var.to_owned(), value.to_owned());
     }
@@ -282,6 +288,8 @@ pub struct ClientDataConfig {
     /// `{user_name}`, `{last_call_summary}`, `{last_call_date}` and
     /// `{previous_calls}` are filled in; empty disables the override.
     pub first_message_template: String,
+    /// Used instead when the caller's name is not known.
+    pub first_message_template_no_name: String,
 }
 
 impl ClientDataConfig {
@@ -298,8 +306,12 @@ impl ClientDataConfig {
             default_profile_summary: env.get("DEFAULT_PROFILE_SUMMARY").unwrap_or("").to_owned(),
             default_last_call_summary: env.get("DEFAULT_LAST_CALL_SUMMARY").unwrap_or("").to_owned(),
             first_message_template: env
-                .get("FIRST_MESSAGE_TEMPLATE")
+                .get_raw("FIRST_MESSAGE_TEMPLATE")
                 .unwrap_or("Welcome back, {user_name}! How can I help you today?")
+                .to_owned(),
+            first_message_template_no_name: env
+                .get_raw("FIRST_MESSAGE_TEMPLATE_NO_NAME")
+                .unwrap_or("Welcome back! How can I help you today?")
                 .to_owned(),
         })
     }
@@ -349,6 +361,10 @@ pub struct PostCallConfig {
     pub elevenlabs_api_url: String,
     /// Fetch audio through the REST API when a transcription says there is some.
     pub fetch_audio: bool,
+    /// Memory adds in flight at once while ingesting one call.
+    pub ingest_concurrency: usize,
+    /// Key for the hashed caller index (defaults to the HMAC secret).
+    pub index_key: String,
 }
 
 impl PostCallConfig {
@@ -365,6 +381,10 @@ impl PostCallConfig {
             "fetch call audio through the ElevenLabs API when a transcription says there is some (true/false)",
         )?;
         let elevenlabs_api_key = env.get("ELEVENLABS_API_KEY").map(str::to_owned);
+        let index_key = env
+            .get("CALLER_INDEX_KEY")
+            .unwrap_or(&hmac_secret)
+            .to_owned();
         if fetch_audio && elevenlabs_api_key.is_none() {
             return Err(ConfigError {
                 var: "ELEVENLABS_API_KEY",
@@ -400,6 +420,14 @@ impl PostCallConfig {
                 .trim_end_matches('/')
                 .to_owned(),
             fetch_audio,
+            ingest_concurrency: env
+                .parsed(
+                    "INGEST_CONCURRENCY",
+                    8usize,
+                    "memory adds in flight at once while ingesting a call",
+                )?
+                .max(1),
+            index_key,
         })
     }
 }
@@ -507,6 +535,15 @@ mod tests {
                 secret: "k".into()
             })
         );
+    }
+
+    #[test]
+    fn an_empty_first_message_template_disables_the_override() {
+        let c =
+            ClientDataConfig::from_env(&Env::from_pairs([("FIRST_MESSAGE_TEMPLATE", "")])).unwrap();
+        assert_eq!(c.first_message_template, "");
+        let c = ClientDataConfig::from_env(&Env::default()).unwrap();
+        assert!(c.first_message_template.contains("{user_name}"));
     }
 
     #[test]

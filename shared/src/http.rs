@@ -224,3 +224,18 @@ impl RequestLog {
         }
     }
 }
+
+/// Hands a handler to the Lambda runtime. `app` is built once per cold
+/// start and shared by every invocation.
+pub async fn run<A, F, Fut>(app: std::sync::Arc<A>, handler: F) -> Result<(), lambda_http::Error>
+where
+    A: Send + Sync + 'static,
+    F: Fn(std::sync::Arc<A>, Request) -> Fut + Send + Sync + Copy + 'static,
+    Fut: std::future::Future<Output = Response<Body>> + Send,
+{
+    lambda_http::run(lambda_http::service_fn(move |req: Request| {
+        let app = app.clone();
+        async move { Ok::<_, std::convert::Infallible>(handler(app, req).await) }
+    }))
+    .await
+}

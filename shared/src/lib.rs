@@ -8,10 +8,14 @@
 //! Configuration comes from the environment ([`config`]); logging from
 //! [`telemetry`].
 
+pub mod backends;
 pub mod caller;
 pub mod config;
+pub mod dates;
+pub mod elevenlabs;
 pub mod error;
 pub mod http;
+pub mod ingestion;
 pub mod memory;
 pub mod models;
 pub mod signature;

@@ -1,1 +1,206 @@
-//! client-data
+//! client-data: answers ElevenLabs' conversation-initiation webhook while an
+//! inbound call rings, with the caller's memory as dynamic variables and,
+//! for a returning caller, a personalised first message.
+//!
+//! A wrong or late answer fails the call, so every valid request gets a
+//! well-formed `200`: the memory lookup runs under a hard deadline and any
+//! store problem degrades to the new-caller answer.
+
+use std::time::Duration;
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use shared::caller::Caller;
+use shared::config::{ClientDataConfig, Env};
+use shared::http::{self as edge, RequestLog, Route};
+use shared::memory::profile::{self, CallerProfile};
+use shared::memory::{DynMemoryStore, MemoryUser};
+use shared::models::{ClientDataRequest, ClientDataResponse, DynamicVariables};
+use shared::Error;
+
+/// The function's name, in routes and logs.
+pub const NAME: &str = "client-data";
+
+/// Largest accepted body: the real one is a few hundred bytes.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Everything built once per cold start.
+pub struct App {
+    pub config: ClientDataConfig,
+    pub store: DynMemoryStore,
+}
+
+impl App {
+    /// Reads the configuration and connects the memory store.
+    pub async fn from_env(env: &Env) -> Result<Self, Error> {
+        let config = ClientDataConfig::from_env(env)?;
+        let store = shared::backends::memory_store(&config.common.memory).await?;
+        Ok(Self { config, store })
+    }
+}
+
+/// How a request ended, for the request's log line.
+struct Outcome {
+    status: StatusCode,
+    label: &'static str,
+    caller: Option<String>,
+}
+
+/// The handler: one request in, one response out, one log line.
+pub async fn handle(app: &App, req: Request) -> Response<Body> {
+    let log = RequestLog::start(NAME);
+    let (response, outcome) = match edge::route(&req, NAME) {
+        Ok(Route::Health) => (
+            edge::health(NAME),
+            Outcome {
+                status: StatusCode::OK,
+                label: "health",
+                caller: None,
+            },
+        ),
+        Ok(Route::Webhook) => match webhook(app, &req).await {
+            Ok((answer, outcome)) => (edge::json(StatusCode::OK, &answer), outcome),
+            Err(err) => (
+                edge::error_response(&err),
+                Outcome {
+                    status: edge::status_of(&err),
+                    label: "rejected",
+                    caller: None,
+                },
+            ),
+        },
+        Err(err) => (
+            edge::error_response(&err),
+            Outcome {
+                status: edge::status_of(&err),
+                label: "no_route",
+                caller: None,
+            },
+        ),
+    };
+    log.finish(outcome.status, outcome.label, outcome.caller.as_deref());
+    response
+}
+
+async fn webhook(app: &App, req: &Request) -> Result<(ClientDataResponse, Outcome), Error> {
+    edge::check_secret(req.headers(), app.config.secret.as_ref())?;
+    edge::require_json(req.headers())?;
+    let body: ClientDataRequest = edge::parse_json(edge::body_bytes(req, MAX_BODY)?)?;
+    let caller = Caller::from_raw(body.caller_id.as_deref(), app.config.common.region);
+    let Some(id) = caller.known() else {
+        return Ok((new_caller(&app.config), outcome("unknown_caller", None)));
+    };
+    let masked = Some(id.masked());
+    let Some(user) = MemoryUser::scoped(id, app.config.common.scope, body.agent_id.as_deref())
+    else {
+        return Ok((
+            new_caller(&app.config),
+            outcome("no_agent_for_scope", masked),
+        ));
+    };
+    let lookup = tokio::time::timeout(
+        app.config.deadline,
+        profile::load(app.store.as_ref(), &user),
+    );
+    let answer = match lookup.await {
+        Ok(Ok(Some(profile))) => (
+            returning_caller(&app.config, &profile),
+            outcome("returning_caller", masked),
+        ),
+        Ok(Ok(None)) => (new_caller(&app.config), outcome("new_caller", masked)),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "memory lookup failed; greeting as a new caller");
+            (new_caller(&app.config), outcome("memory_error", masked))
+        }
+        Err(_) => {
+            tracing::warn!(
+                deadline_ms = millis(app.config.deadline),
+                "memory lookup missed its deadline; greeting as a new caller"
+            );
+            (new_caller(&app.config), outcome("memory_timeout", masked))
+        }
+    };
+    Ok(answer)
+}
+
+fn outcome(label: &'static str, caller: Option<String>) -> Outcome {
+    Outcome {
+        status: StatusCode::OK,
+        label,
+        caller,
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Every variable, with the configured defaults, and no override.
+pub fn new_caller(config: &ClientDataConfig) -> ClientDataResponse {
+    ClientDataResponse::new(
+        DynamicVariables {
+            user_name: config.default_user_name.clone(),
+            user_profile_summary: config.default_profile_summary.clone(),
+            last_call_summary: config.default_last_call_summary.clone(),
+        },
+        None,
+    )
+}
+
+/// The caller's memory as variables, and the first message from the template.
+pub fn returning_caller(config: &ClientDataConfig, profile: &CallerProfile) -> ClientDataResponse {
+    let or_default =
+        |v: Option<&str>, d: &str| v.filter(|s| !s.trim().is_empty()).unwrap_or(d).to_owned();
+    let vars = DynamicVariables {
+        user_name: or_default(profile.user_name.as_deref(), &config.default_user_name),
+        user_profile_summary: or_default(
+            Some(&profile.profile_summary),
+            &config.default_profile_summary,
+        ),
+        last_call_summary: or_default(
+            profile.last_call_summary.as_deref(),
+            &config.default_last_call_summary,
+        ),
+    };
+    let template = if vars.user_name.is_empty() {
+        &config.first_message_template_no_name
+    } else {
+        &config.first_message_template
+    };
+    let first_message = render(template, &vars, profile);
+    ClientDataResponse::new(
+        vars,
+        (!first_message.trim().is_empty()).then_some(first_message),
+    )
+}
+
+/// Fills `{user_name}`, `{last_call_summary}`, `{last_call_date}` and
+/// `{previous_calls}` in a single pass (a value containing `{…}` is not
+/// expanded again).
+pub fn render(template: &str, vars: &DynamicVariables, profile: &CallerProfile) -> String {
+    let date = profile
+        .last_call_time
+        .map(shared::dates::date_of)
+        .unwrap_or_default();
+    let calls = profile.previous_calls.to_string();
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
+        match &after[1..end] {
+            "user_name" => out.push_str(&vars.user_name),
+            "last_call_summary" => out.push_str(&vars.last_call_summary),
+            "last_call_date" => out.push_str(&date),
+            "previous_calls" => out.push_str(&calls),
+            _ => out.push_str(&after[..=end]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,1 +1,243 @@
-//! search-data
+//! search-data: the server tool the agent calls mid-call to search the
+//! caller's memories. Answers the caller's profile and the most relevant
+//! memories, compactly, for an LLM to read.
+//!
+//! The caller is whoever ElevenLabs says is calling (`system__caller_id`,
+//! sent as `caller_id` or `user_id`), never someone the LLM names.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde_json::Value;
+use shared::caller::Caller;
+use shared::config::{Env, SearchDataConfig};
+use shared::http::{self as edge, RequestLog, Route};
+use shared::memory::profile::{self, CallerProfile};
+use shared::memory::search::{self, Hit, SearchOptions};
+use shared::memory::{DynMemoryStore, MemoryUser};
+use shared::models::{SearchHit, SearchProfile, SearchRequest, SearchResponse};
+use shared::Error;
+
+pub const NAME: &str = "search-data";
+
+const MAX_BODY: usize = 64 * 1024;
+/// Longest query accepted; an LLM's search phrase is far shorter.
+const MAX_QUERY_CHARS: usize = 1_000;
+
+pub const HINT_UNKNOWN: &str =
+    "The caller's number is withheld or unknown, so there are no memories to search. Ask the caller directly.";
+pub const HINT_NEW: &str = "There are no memories of this caller yet: this is their first call.";
+pub const HINT_NO_MATCH: &str = "Nothing the caller said before matches this query.";
+
+/// Everything built once per cold start.
+pub struct App {
+    pub config: SearchDataConfig,
+    pub store: DynMemoryStore,
+}
+
+impl App {
+    pub async fn from_env(env: &Env) -> Result<Self, Error> {
+        let config = SearchDataConfig::from_env(env)?;
+        let store = shared::backends::memory_store(&config.common.memory).await?;
+        Ok(Self { config, store })
+    }
+}
+
+/// A validated search request.
+#[derive(Debug)]
+pub struct Query {
+    pub text: String,
+    pub caller: Caller,
+    pub limit: usize,
+    pub agent_id: Option<String>,
+}
+
+/// The handler: one request in, one response out, one log line.
+pub async fn handle(app: &App, req: Request) -> Response<Body> {
+    let log = RequestLog::start(NAME);
+    let (response, status, label, caller) = match edge::route(&req, NAME) {
+        Ok(Route::Health) => (edge::health(NAME), StatusCode::OK, "health", None),
+        Ok(Route::Webhook) => match webhook(app, &req).await {
+            Ok((answer, label, caller)) => (
+                edge::json(StatusCode::OK, &answer),
+                StatusCode::OK,
+                label,
+                caller,
+            ),
+            Err((err, caller)) => {
+                if matches!(err, Error::Memory(_) | Error::Timeout(_)) {
+                    tracing::warn!(error = %err, "search failed");
+                }
+                (
+                    edge::error_response(&err),
+                    edge::status_of(&err),
+                    "error",
+                    caller,
+                )
+            }
+        },
+        Err(err) => (
+            edge::error_response(&err),
+            edge::status_of(&err),
+            "no_route",
+            None,
+        ),
+    };
+    log.finish(status, label, caller.as_deref());
+    response
+}
+
+type WebhookResult =
+    Result<(SearchResponse, &'static str, Option<String>), (Error, Option<String>)>;
+
+async fn webhook(app: &App, req: &Request) -> WebhookResult {
+    let no_caller = |e: Error| (e, None);
+    edge::check_secret(req.headers(), app.config.secret.as_ref()).map_err(no_caller)?;
+    edge::require_json(req.headers()).map_err(no_caller)?;
+    let body: SearchRequest =
+        edge::parse_json(edge::body_bytes(req, MAX_BODY).map_err(no_caller)?).map_err(no_caller)?;
+    let query = validate(body, &app.config).map_err(no_caller)?;
+    let Some(id) = query.caller.known() else {
+        return Ok((empty(false, HINT_UNKNOWN), "unknown_caller", None));
+    };
+    let masked = Some(id.masked());
+    let Some(user) = MemoryUser::scoped(id, app.config.common.scope, query.agent_id.as_deref())
+    else {
+        return Ok((empty(false, HINT_UNKNOWN), "no_agent_for_scope", masked));
+    };
+    let options = SearchOptions {
+        limit: query.limit,
+        max_chars: app.config.max_chars,
+        ..SearchOptions::default()
+    };
+    let store = app.store.as_ref();
+    let now = shared::dates::now_unix_secs();
+    let work = async {
+        tokio::try_join!(
+            profile::load(store, &user),
+            search::search(store, &user, &query.text, options, now)
+        )
+    };
+    match tokio::time::timeout(app.config.deadline, work).await {
+        Ok(Ok((profile, hits))) => {
+            let label = if profile.is_some() {
+                "found"
+            } else {
+                "new_caller"
+            };
+            Ok((answer(profile.as_ref(), hits), label, masked))
+        }
+        Ok(Err(err)) => Err((Error::Memory(err), masked)),
+        Err(_) => Err((
+            Error::Timeout(u64::try_from(app.config.deadline.as_millis()).unwrap_or(u64::MAX)),
+            masked,
+        )),
+    }
+}
+
+/// Checks the body, with errors an LLM can act on.
+pub fn validate(body: SearchRequest, config: &SearchDataConfig) -> Result<Query, Error> {
+    let text = match body.query {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+        Some(Value::String(_)) | None | Some(Value::Null) => {
+            return Err(Error::bad_request(
+                "'query' is missing or empty: say what to look for in the caller's memories, e.g. \"dog's name\"",
+            ))
+        }
+        Some(_) => return Err(Error::bad_request("'query' must be a string")),
+    };
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::bad_request(format!(
+            "'query' is too long: use at most {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    let raw_caller = match (body.caller_id, body.user_id) {
+        (Some(Value::String(s)), _) if !s.trim().is_empty() => Some(s),
+        (_, Some(Value::String(s))) if !s.trim().is_empty() => Some(s),
+        (Some(Value::Number(_)), _) | (_, Some(Value::Number(_))) => {
+            return Err(Error::bad_request("'caller_id' must be a string such as \"+15551234567\""))
+        }
+        _ => {
+            return Err(Error::bad_request(
+                "'caller_id' is missing: the tool must send the dynamic variable system__caller_id as caller_id",
+            ))
+        }
+    };
+    let limit = match body.limit {
+        None | Some(Value::Null) => config.default_limit,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|n| (1..=config.max_limit as u64).contains(n))
+            .map(|n| n as usize)
+            .ok_or_else(|| {
+                Error::bad_request(format!(
+                    "'limit' must be a whole number from 1 to {}",
+                    config.max_limit
+                ))
+            })?,
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=config.max_limit).contains(n))
+            .ok_or_else(|| {
+                Error::bad_request(format!(
+                    "'limit' must be a whole number from 1 to {}",
+                    config.max_limit
+                ))
+            })?,
+        Some(_) => {
+            return Err(Error::bad_request(format!(
+                "'limit' must be a whole number from 1 to {}",
+                config.max_limit
+            )))
+        }
+    };
+    let agent_id = match body.agent_id {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    Ok(Query {
+        text,
+        caller: Caller::from_raw(raw_caller.as_deref(), config.common.region),
+        limit,
+        agent_id,
+    })
+}
+
+fn empty(known: bool, hint: &str) -> SearchResponse {
+    SearchResponse {
+        known_caller: known,
+        profile: SearchProfile::default(),
+        memories: Vec::new(),
+        hint: Some(hint.to_owned()),
+    }
+}
+
+/// The compact answer the LLM reads.
+pub fn answer(profile: Option<&CallerProfile>, hits: Vec<Hit>) -> SearchResponse {
+    let memories: Vec<SearchHit> = hits.into_iter().map(to_hit).collect();
+    if profile.is_none() && memories.is_empty() {
+        return empty(false, HINT_NEW);
+    }
+    let profile = profile.map_or_else(SearchProfile::default, |p| SearchProfile {
+        name: p.user_name.clone().unwrap_or_default(),
+        summary: p.profile_summary.clone(),
+        last_call_summary: p.last_call_summary.clone().unwrap_or_default(),
+        last_call_date: p.last_call_time.map(shared::dates::date_of),
+        previous_calls: p.previous_calls,
+    });
+    SearchResponse {
+        known_caller: true,
+        profile,
+        hint: memories.is_empty().then(|| HINT_NO_MATCH.to_owned()),
+        memories,
+    }
+}
+
+fn to_hit(hit: Hit) -> SearchHit {
+    SearchHit {
+        date: hit.memory.call_time.map(shared::dates::date_of),
+        kind: hit.memory.kind.as_str().to_owned(),
+        content: hit.memory.content,
+    }
+}

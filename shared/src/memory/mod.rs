@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::caller::CallerId;
+use crate::config::MemoryScope;
 
 /// The kind of a memory, stored as a tag (`kind:<name>`) and in metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -72,6 +73,16 @@ impl MemoryUser {
 
     pub fn caller_at_agent(id: &CallerId, agent_id: &str) -> Self {
         Self(format!("{}@{agent_id}", id.as_str()))
+    }
+
+    /// The memory a caller's call belongs to under `scope`. With agent
+    /// scope and no agent id there is no safe choice, so `None`.
+    pub fn scoped(id: &CallerId, scope: MemoryScope, agent_id: Option<&str>) -> Option<Self> {
+        match (scope, agent_id.map(str::trim).filter(|a| !a.is_empty())) {
+            (MemoryScope::Caller, _) => Some(Self::caller(id)),
+            (MemoryScope::Agent, Some(agent)) => Some(Self::caller_at_agent(id, agent)),
+            (MemoryScope::Agent, None) => None,
+        }
     }
 
     /// The raw `user_id` sent to the store. Contains a phone number: never log it.

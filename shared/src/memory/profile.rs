@@ -1,12 +1,20 @@
 //! The caller's profile as the greeting and the search tool see it, read
 //! from the newest profile snapshot with a single list call.
+//!
+//! A snapshot is the merge of every call's data-collection facts (newest
+//! call wins per field), the newest summary and a call count; ingestion
+//! writes one after each call. When the newest memories hold no snapshot
+//! (its write failed, or a call left more memories than the window) the
+//! profile is derived from the memories themselves, so a returning caller
+//! is never greeted as a stranger because one write failed.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{MemoryError, MemoryStore, MemoryUser};
+use super::search::truncate_at_word;
+use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser};
 
 /// One profile fact with where it came from. Newest call wins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +43,219 @@ pub struct Snapshot {
     pub calls: u32,
 }
 
+/// Whether a call (`call_time`, `conversation`) is strictly newer than the
+/// one something was recorded from. Calls order by start time; a call of
+/// unknown time is older than any call of known time (it cannot prove it is
+/// newer); equal times are ordered by conversation id. The order is total,
+/// so merging the same calls in any order gives the same snapshot.
+pub fn is_newer(
+    call_time: Option<i64>,
+    conversation: &str,
+    than_time: Option<i64>,
+    than_conversation: Option<&str>,
+) -> bool {
+    (call_time, Some(conversation)) > (than_time, than_conversation)
+}
+
+impl Snapshot {
+    /// Records a fact from a call, unless the field already holds a value
+    /// from a newer call (so replaying an old call never undoes a newer
+    /// answer). The same conversation may overwrite its own value. Returns
+    /// whether the fact was taken.
+    pub fn merge_fact(
+        &mut self,
+        field: &str,
+        value: Value,
+        call_time: Option<i64>,
+        conversation: &str,
+    ) -> bool {
+        if let Some(old) = self.facts.get(field) {
+            let same = old.conversation_id.as_deref() == Some(conversation);
+            if !same
+                && !is_newer(
+                    call_time,
+                    conversation,
+                    old.call_time,
+                    old.conversation_id.as_deref(),
+                )
+            {
+                return false;
+            }
+        }
+        self.facts.insert(
+            field.to_owned(),
+            Fact {
+                value,
+                call_time,
+                conversation_id: Some(conversation.to_owned()),
+            },
+        );
+        true
+    }
+
+    /// Counts a call and, if it is the newest seen, makes it the last call.
+    /// A call without a summary keeps the previous summary: an older summary
+    /// is a better greeting than none.
+    pub fn record_call(
+        &mut self,
+        conversation: &str,
+        call_time: Option<i64>,
+        summary: Option<String>,
+    ) {
+        let same = self.last_conversation_id.as_deref() == Some(conversation);
+        if !same {
+            self.calls = self.calls.saturating_add(1);
+        }
+        if same
+            || is_newer(
+                call_time,
+                conversation,
+                self.last_call_time,
+                self.last_conversation_id.as_deref(),
+            )
+        {
+            self.last_call_time = call_time;
+            self.last_conversation_id = Some(conversation.to_owned());
+            if summary.is_some() {
+                self.last_summary = summary;
+            }
+        }
+    }
+
+    /// The name to greet the caller with, from a name-like fact.
+    ///
+    /// Explicit short forms (`preferred_name`, `first_name`, `given_name`)
+    /// win, then the generic `name` and the role-specific names, and a
+    /// `full_name` last. A value is used as given, never split into words:
+    /// splitting "Dr. Ana María López" or family-name-first names guesses
+    /// wrong, and a full name is still a correct greeting.
+    pub fn user_name(&self) -> Option<String> {
+        let mut best: Option<(usize, String)> = None;
+        for (key, fact) in &self.facts {
+            let Some(rank) = name_rank(key) else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|(r, _)| *r <= rank) {
+                continue;
+            }
+            let Some(name) = fact.value.as_str().map(collapse_whitespace) else {
+                continue;
+            };
+            if is_placeholder_name(&name) {
+                continue;
+            }
+            best = Some((rank, name));
+        }
+        best.map(|(_, name)| name)
+    }
+
+    /// Compact, deterministic text of the facts: `key: value` items joined
+    /// by `; `, name-like keys first (in [`Snapshot::user_name`]'s order),
+    /// then the rest by key, cut at an item boundary to at most `max_chars`.
+    pub fn profile_summary(&self, max_chars: usize) -> String {
+        let items = self
+            .sorted_facts()
+            .into_iter()
+            .filter_map(|(key, fact)| render_value(&fact.value).map(|v| format!("{key}: {v}")));
+        join_bounded(items, "; ", max_chars)
+    }
+
+    /// Facts in display order: name-like keys first, then by key.
+    fn sorted_facts(&self) -> Vec<(&str, &Fact)> {
+        let mut facts: Vec<(&str, &Fact)> =
+            self.facts.iter().map(|(k, f)| (k.as_str(), f)).collect();
+        facts.sort_by_cached_key(|(k, _)| (name_rank(k).unwrap_or(usize::MAX), *k));
+        facts
+    }
+
+    /// The one-line text of a snapshot memory, at most `max_chars` and
+    /// ending a sentence, so a store that truncates cannot empty it:
+    /// `Caller profile as of 2025-02-14 (2 calls): name Angelo; city Paris.`
+    pub fn describe(&self, max_chars: usize) -> String {
+        let mut head = String::from("Caller profile");
+        if let Some(date) = self.last_call_time.and_then(date_of) {
+            head.push_str(" as of ");
+            head.push_str(&date);
+        }
+        let calls = if self.calls == 1 { "call" } else { "calls" };
+        head.push_str(&format!(" ({} {calls})", self.calls));
+        let items = self
+            .sorted_facts()
+            .into_iter()
+            .filter_map(|(key, fact)| render_value(&fact.value).map(|v| format!("{key} {v}")));
+        // Room for ": " and the final full stop.
+        let room = max_chars.saturating_sub(head.chars().count() + 3);
+        let body = if room >= 8 {
+            join_bounded(items, "; ", room)
+        } else {
+            String::new()
+        };
+        let mut line = head;
+        if !body.is_empty() {
+            line.push_str(": ");
+            line.push_str(body.trim_end_matches(['.', '!', '?', '…']));
+        }
+        line.push('.');
+        line
+    }
+}
+
+/// Name-like data-collection keys, best first, compared without case or
+/// separators (`First Name`, `firstName` and `first_name` are one key).
+const NAME_KEYS: [&str; 11] = [
+    "preferredname",
+    "firstname",
+    "givenname",
+    "name",
+    "username",
+    "callername",
+    "customername",
+    "clientname",
+    "patientname",
+    "contactname",
+    "fullname",
+];
+
+/// The position of a key in [`NAME_KEYS`], if it is name-like.
+fn name_rank(key: &str) -> Option<usize> {
+    let mut folded = String::with_capacity(key.len());
+    folded.extend(
+        key.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase),
+    );
+    NAME_KEYS.iter().position(|k| *k == folded)
+}
+
+/// What a data-collection LLM writes when it found no name; never a greeting.
+fn is_placeholder_name(name: &str) -> bool {
+    const LONGEST_NAME: usize = 60;
+    if name.is_empty() || name.chars().count() > LONGEST_NAME {
+        return true;
+    }
+    let folded: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        folded.as_str(),
+        "" | "unknown"
+            | "none"
+            | "null"
+            | "na"
+            | "nil"
+            | "notprovided"
+            | "notgiven"
+            | "notmentioned"
+            | "notspecified"
+            | "anonymous"
+            | "caller"
+            | "customer"
+            | "user"
+    )
+}
+
 /// What client-data and search-data need to know about a returning caller.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallerProfile {
@@ -47,14 +268,506 @@ pub struct CallerProfile {
     pub snapshot: Snapshot,
 }
 
+impl CallerProfile {
+    pub fn from_snapshot(snapshot: Snapshot) -> Self {
+        Self {
+            user_name: snapshot.user_name(),
+            profile_summary: snapshot.profile_summary(PROFILE_SUMMARY_MAX_CHARS),
+            last_call_summary: snapshot.last_summary.clone(),
+            previous_calls: snapshot.calls,
+            last_call_time: snapshot.last_call_time,
+            snapshot,
+        }
+    }
+}
+
 /// How many of the newest memories are read to find the newest snapshot.
 pub const SNAPSHOT_WINDOW: usize = 25;
 
+/// Longest [`CallerProfile::profile_summary`], in characters.
+pub const PROFILE_SUMMARY_MAX_CHARS: usize = 300;
+
 /// Loads the caller's profile; `None` for a caller with no memories.
+///
+/// One list call: the newest snapshot in the window is the profile, updated
+/// with any memories of newer calls in the window (whose snapshot is
+/// missing). Without a snapshot, the profile is derived from the window.
 pub async fn load(
     store: &dyn MemoryStore,
     user: &MemoryUser,
 ) -> Result<Option<CallerProfile>, MemoryError> {
-    let _ = (store, user);
-    todo!("memory::profile::load")
+    let memories = store.recent(user, SNAPSHOT_WINDOW).await?;
+    if memories.is_empty() {
+        return Ok(None);
+    }
+    let base = newest_snapshot(&memories)
+        .map(|(_, snapshot)| snapshot)
+        .unwrap_or_default();
+    let snapshot = fold_newer_memories(base, &memories);
+    Ok(Some(CallerProfile::from_snapshot(snapshot)))
+}
+
+/// The merged profile a snapshot memory carries, if it is one and parses.
+pub fn snapshot_of(memory: &Memory) -> Option<Snapshot> {
+    if memory.kind != MemoryKind::Snapshot {
+        return None;
+    }
+    let value = memory.metadata.get("snapshot")?;
+    serde_json::from_value(value.clone()).ok()
+}
+
+/// The newest snapshot among `memories`: the greatest `last_call_time`
+/// (what it covers, not when its own call was: replaying an old call writes
+/// a snapshot that still covers the newest call), then the latest
+/// `created_at`; on a full tie the first listed (stores list newest first).
+pub fn newest_snapshot(memories: &[Memory]) -> Option<(&Memory, Snapshot)> {
+    let mut best: Option<(&Memory, Snapshot)> = None;
+    for memory in memories {
+        let Some(snapshot) = snapshot_of(memory) else {
+            continue;
+        };
+        let key = (
+            snapshot.last_call_time.or(memory.call_time),
+            memory.created_at_ms,
+        );
+        let better = best
+            .as_ref()
+            .is_none_or(|(m, s)| key > (s.last_call_time.or(m.call_time), m.created_at_ms));
+        if better {
+            best = Some((memory, snapshot));
+        }
+    }
+    best
+}
+
+/// Adds to `base` what memories of calls newer than its last call say:
+/// their facts, their summary and their count. With an empty `base`, that
+/// is every memory.
+fn fold_newer_memories(mut base: Snapshot, memories: &[Memory]) -> Snapshot {
+    struct Call<'a> {
+        time: Option<i64>,
+        summary_parts: Vec<(u64, &'a str)>,
+    }
+    let mut calls: BTreeMap<&str, Call> = BTreeMap::new();
+    for memory in memories {
+        if memory.kind == MemoryKind::Snapshot {
+            continue;
+        }
+        let conversation = memory.conversation_id.as_deref().unwrap_or("");
+        if !is_newer(
+            memory.call_time,
+            conversation,
+            base.last_call_time,
+            base.last_conversation_id.as_deref(),
+        ) {
+            continue;
+        }
+        let call = calls.entry(conversation).or_insert(Call {
+            time: memory.call_time,
+            summary_parts: Vec::new(),
+        });
+        call.time = call.time.max(memory.call_time);
+        match memory.kind {
+            MemoryKind::Fact => {
+                if let Some((field, value)) = fact_of(memory) {
+                    base.merge_fact(field, value, memory.call_time, conversation);
+                }
+            }
+            MemoryKind::Summary => call
+                .summary_parts
+                .push((part_of(memory), memory.content.as_str())),
+            MemoryKind::Utterance | MemoryKind::Snapshot => {}
+        }
+    }
+    // Oldest call first, so each one moves the last call forward.
+    let mut ordered: Vec<(&str, Call)> = calls.into_iter().collect();
+    ordered.sort_by_key(|(conversation, call)| (call.time, *conversation));
+    for (conversation, mut call) in ordered {
+        call.summary_parts.sort_by_key(|(part, _)| *part);
+        let joined = call
+            .summary_parts
+            .iter()
+            .map(|(_, text)| *text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let summary = Some(strip_date_prefix(&joined).to_owned()).filter(|s| !s.is_empty());
+        base.record_call(conversation, call.time, summary);
+    }
+    base
+}
+
+/// A fact memory's field and value: the raw value ingestion keeps in
+/// metadata, or else the text after `field: `.
+fn fact_of(memory: &Memory) -> Option<(&str, Value)> {
+    let field = memory.field.as_deref()?;
+    if let Some(value) = memory.metadata.get("value").filter(|v| !v.is_null()) {
+        return Some((field, value.clone()));
+    }
+    let text = memory
+        .content
+        .strip_prefix(field)?
+        .strip_prefix(':')?
+        .trim();
+    let text = text.strip_suffix('.').unwrap_or(text);
+    (!text.is_empty()).then(|| (field, Value::String(text.to_owned())))
+}
+
+/// The part number a split memory carries (0 when not split).
+pub fn part_of(memory: &Memory) -> u64 {
+    memory
+        .metadata
+        .get("part")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+}
+
+/// A summary memory's text without ingestion's `Call on YYYY-MM-DD: `.
+pub(crate) fn strip_date_prefix(text: &str) -> &str {
+    text.strip_prefix("Call on ")
+        .and_then(|rest| rest.split_once(": "))
+        .filter(|(date, _)| date.len() == 10 && date.bytes().filter(|b| *b == b'-').count() == 2)
+        .map_or(text, |(_, rest)| rest)
+}
+
+/// A data-collection value as text: strings trimmed (whitespace collapsed),
+/// numbers as written, booleans as yes/no, arrays as their rendered items
+/// joined by `, `, objects as compact JSON. `None` for null and for values
+/// that render empty.
+pub fn render_value(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::Null => return None,
+        Value::String(s) => collapse_whitespace(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(render_value)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) if map.is_empty() => return None,
+        Value::Object(_) => serde_json::to_string(value).ok()?,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// `YYYY-MM-DD` (UTC) of a unix time, if it is a representable date.
+pub(crate) fn date_of(unix_secs: i64) -> Option<String> {
+    Some(crate::dates::date_of(unix_secs)).filter(|d| !d.is_empty())
+}
+
+/// `text` with every run of whitespace (newlines included) made one space,
+/// and trimmed.
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Joins whole items while the result stays within `max_chars`. If even the
+/// first item is too long it is cut at a word boundary (with `…`), so the
+/// answer is never empty when there is something to say.
+fn join_bounded(items: impl IntoIterator<Item = String>, sep: &str, max_chars: usize) -> String {
+    let sep_chars = sep.chars().count();
+    let mut out = String::new();
+    let mut used = 0;
+    for item in items {
+        let len = item.chars().count();
+        if out.is_empty() {
+            if len <= max_chars {
+                out = item;
+                used = len;
+                continue;
+            }
+            return truncate_at_word(&item, max_chars);
+        }
+        if used + sep_chars + len > max_chars {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(&item);
+        used += sep_chars + len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::memory::ingest::test_store::{user, MemStore};
+    use crate::memory::NewMemory;
+
+    fn snapshot_with(facts: &[(&str, Value)]) -> Snapshot {
+        let mut s = Snapshot::default();
+        for (k, v) in facts {
+            s.merge_fact(k, v.clone(), Some(100), "c1");
+        }
+        s
+    }
+
+    fn snapshot_memory(snapshot: &Snapshot, conversation: &str, call_time: i64) -> NewMemory {
+        let mut m = NewMemory::new(MemoryKind::Snapshot, snapshot.describe(180));
+        m.conversation_id = Some(conversation.into());
+        m.call_time = Some(call_time);
+        m.extra
+            .insert("snapshot".into(), serde_json::to_value(snapshot).unwrap());
+        m
+    }
+
+    fn memory(kind: MemoryKind, content: &str, conversation: &str, call_time: i64) -> NewMemory {
+        let mut m = NewMemory::new(kind, content);
+        m.conversation_id = Some(conversation.into());
+        m.call_time = Some(call_time);
+        m
+    }
+
+    #[test]
+    fn newer_call_wins_a_field_and_older_does_not() {
+        let mut s = Snapshot::default();
+        assert!(s.merge_fact("city", json!("Paris"), Some(200), "b"));
+        assert!(!s.merge_fact("city", json!("Lyon"), Some(100), "a"));
+        assert_eq!(s.facts["city"].value, json!("Paris"));
+        assert!(s.merge_fact("city", json!("Rome"), Some(300), "c"));
+        assert_eq!(s.facts["city"].value, json!("Rome"));
+        // Unknown time never beats a known one.
+        assert!(!s.merge_fact("city", json!("Oslo"), None, "d"));
+        // The same conversation may correct itself.
+        assert!(s.merge_fact("city", json!("Roma"), Some(300), "c"));
+        assert_eq!(s.facts["city"].value, json!("Roma"));
+    }
+
+    #[test]
+    fn record_call_counts_each_conversation_once_and_moves_forward_only() {
+        let mut s = Snapshot::default();
+        s.record_call("b", Some(200), Some("second".into()));
+        s.record_call("b", Some(200), Some("second".into()));
+        assert_eq!(s.calls, 1);
+        s.record_call("a", Some(100), Some("first".into()));
+        assert_eq!(s.calls, 2);
+        assert_eq!(s.last_summary.as_deref(), Some("second"));
+        assert_eq!(s.last_conversation_id.as_deref(), Some("b"));
+        s.record_call("c", Some(300), None);
+        assert_eq!(s.last_conversation_id.as_deref(), Some("c"));
+        assert_eq!(s.last_summary.as_deref(), Some("second"));
+        assert_eq!(s.calls, 3);
+    }
+
+    #[test]
+    fn user_name_prefers_short_forms_and_skips_placeholders() {
+        let s = snapshot_with(&[
+            ("full_name", json!("Angelo Rossi")),
+            ("First Name", json!(" Angelo ")),
+            ("city", json!("Paris")),
+        ]);
+        assert_eq!(s.user_name().as_deref(), Some("Angelo"));
+        let s = snapshot_with(&[("patient_name", json!("Ana María López"))]);
+        assert_eq!(s.user_name().as_deref(), Some("Ana María López"));
+        let s = snapshot_with(&[("name", json!("Unknown")), ("full_name", json!("Bo Li"))]);
+        assert_eq!(s.user_name().as_deref(), Some("Bo Li"));
+        let s = snapshot_with(&[("name", json!(42)), ("city", json!("Paris"))]);
+        assert_eq!(s.user_name(), None);
+    }
+
+    #[test]
+    fn profile_summary_is_sorted_name_first_and_deterministic() {
+        let a = snapshot_with(&[
+            ("zip", json!(75001)),
+            ("city", json!("  Paris \n")),
+            ("name", json!("Angelo")),
+            ("vip", json!(true)),
+            ("pets", json!(["dog", null, "cat"])),
+            ("notes", json!({"a": 1})),
+        ]);
+        let expected =
+            "name: Angelo; city: Paris; notes: {\"a\":1}; pets: dog, cat; vip: yes; zip: 75001";
+        assert_eq!(a.profile_summary(300), expected);
+        let mut b = Snapshot::default();
+        for (k, v) in a.facts.iter().rev() {
+            b.merge_fact(k, v.value.clone(), Some(100), "c1");
+        }
+        assert_eq!(b.profile_summary(300), expected);
+    }
+
+    #[test]
+    fn profile_summary_is_bounded_at_an_item_boundary() {
+        let facts: Vec<(String, Value)> = (0..40)
+            .map(|i| (format!("field_{i:02}"), json!(format!("value number {i}"))))
+            .collect();
+        let refs: Vec<(&str, Value)> = facts.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let s = snapshot_with(&refs);
+        let summary = s.profile_summary(300);
+        assert!(summary.chars().count() <= 300, "{summary}");
+        assert!(summary.ends_with(|c: char| c.is_ascii_digit()), "{summary}");
+        assert!(summary.split("; ").all(|item| item.starts_with("field_")));
+        // One over-long item is cut at a word, not dropped.
+        let s = snapshot_with(&[("note", json!("word ".repeat(100)))]);
+        let summary = s.profile_summary(300);
+        assert!(
+            summary.chars().count() <= 300 && summary.ends_with('…'),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn describe_is_short_dated_and_terminated() {
+        let facts: Vec<(String, Value)> = (0..30)
+            .map(|i| (format!("k{i}"), json!("some longer value here")))
+            .collect();
+        let refs: Vec<(&str, Value)> = facts.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let mut s = snapshot_with(&refs);
+        s.record_call("c1", Some(1_739_537_297), None);
+        let line = s.describe(180);
+        assert!(
+            line.starts_with("Caller profile as of 2025-02-14 (1 call): k0 some"),
+            "{line}"
+        );
+        assert!(line.chars().count() <= 180 && line.ends_with('.'), "{line}");
+        assert_eq!(
+            Snapshot::default().describe(180),
+            "Caller profile (0 calls)."
+        );
+    }
+
+    #[tokio::test]
+    async fn load_is_none_without_memories() {
+        let store = MemStore::default();
+        assert_eq!(load(&store, &user()).await.unwrap(), None);
+        assert_eq!(store.recent_calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn load_reads_the_newest_snapshot_with_one_list_call() {
+        let store = MemStore::default();
+        let u = user();
+        let mut old = snapshot_with(&[("name", json!("Angelo"))]);
+        old.record_call("c1", Some(100), Some("First call.".into()));
+        let mut new = old.clone();
+        new.merge_fact("city", json!("Paris"), Some(200), "c2");
+        new.record_call("c2", Some(200), Some("Second call.".into()));
+        // Replaying the old call later writes a newer snapshot that still
+        // covers call 2; it must win over call 2's own.
+        let mut replay = new.clone();
+        replay.record_call("c0", Some(50), Some("Ancient.".into()));
+        store
+            .add(&u, &snapshot_memory(&old, "c1", 100))
+            .await
+            .unwrap();
+        store
+            .add(&u, &snapshot_memory(&new, "c2", 200))
+            .await
+            .unwrap();
+        store
+            .add(&u, &snapshot_memory(&replay, "c0", 50))
+            .await
+            .unwrap();
+
+        let profile = load(&store, &u).await.unwrap().unwrap();
+        assert_eq!(store.recent_calls.load(Ordering::SeqCst), 1);
+        assert_eq!(profile.user_name.as_deref(), Some("Angelo"));
+        assert_eq!(profile.profile_summary, "name: Angelo; city: Paris");
+        assert_eq!(profile.last_call_summary.as_deref(), Some("Second call."));
+        assert_eq!(profile.previous_calls, 3);
+        assert_eq!(profile.last_call_time, Some(200));
+    }
+
+    #[tokio::test]
+    async fn load_without_a_snapshot_derives_what_it_can() {
+        let store = MemStore::default();
+        let u = user();
+        let mut name = memory(MemoryKind::Fact, "name: Angelo.", "c1", 100);
+        name.field = Some("name".into());
+        name.extra.insert("value".into(), json!("Angelo"));
+        let mut city = memory(MemoryKind::Fact, "city: Paris.", "c2", 200);
+        city.field = Some("city".into());
+        let mut s0 = memory(
+            MemoryKind::Summary,
+            "Call on 1970-01-01: Booked a",
+            "c2",
+            200,
+        );
+        s0.extra.insert("part".into(), json!(0));
+        let mut s1 = memory(MemoryKind::Summary, "cleaning.", "c2", 200);
+        s1.extra.insert("part".into(), json!(1));
+        for m in [
+            name,
+            memory(MemoryKind::Summary, "Call on 1970-01-01: Asked.", "c1", 100),
+            city,
+            memory(MemoryKind::Utterance, "I want a cleaning.", "c2", 200),
+            s1,
+            s0,
+        ] {
+            store.add(&u, &m).await.unwrap();
+        }
+        let profile = load(&store, &u).await.unwrap().unwrap();
+        assert_eq!(profile.previous_calls, 2);
+        assert_eq!(profile.user_name.as_deref(), Some("Angelo"));
+        assert_eq!(profile.profile_summary, "name: Angelo; city: Paris");
+        assert_eq!(
+            profile.last_call_summary.as_deref(),
+            Some("Booked a cleaning.")
+        );
+        assert_eq!(profile.last_call_time, Some(200));
+    }
+
+    #[tokio::test]
+    async fn load_adds_calls_newer_than_the_snapshot() {
+        let store = MemStore::default();
+        let u = user();
+        let mut snap = snapshot_with(&[("city", json!("Paris"))]);
+        snap.record_call("c1", Some(100), Some("First.".into()));
+        store
+            .add(&u, &snapshot_memory(&snap, "c1", 100))
+            .await
+            .unwrap();
+        // Call 2's snapshot write failed: its memories are all there is.
+        let mut city = memory(MemoryKind::Fact, "city: Rome.", "c2", 200);
+        city.field = Some("city".into());
+        city.extra.insert("value".into(), json!("Rome"));
+        store.add(&u, &city).await.unwrap();
+        store
+            .add(
+                &u,
+                &memory(MemoryKind::Summary, "Call on 1970-01-01: Moved.", "c2", 200),
+            )
+            .await
+            .unwrap();
+        let profile = load(&store, &u).await.unwrap().unwrap();
+        assert_eq!(profile.previous_calls, 2);
+        assert_eq!(profile.profile_summary, "city: Rome");
+        assert_eq!(profile.last_call_summary.as_deref(), Some("Moved."));
+    }
+
+    #[test]
+    fn render_value_covers_every_json_type() {
+        assert_eq!(render_value(&json!(null)), None);
+        assert_eq!(render_value(&json!("  ")), None);
+        assert_eq!(render_value(&json!(" a\n b ")).as_deref(), Some("a b"));
+        assert_eq!(render_value(&json!(3.5)).as_deref(), Some("3.5"));
+        assert_eq!(render_value(&json!(false)).as_deref(), Some("no"));
+        assert_eq!(
+            render_value(&json!([1, "x", true])).as_deref(),
+            Some("1, x, yes")
+        );
+        assert_eq!(render_value(&json!([null, ""])), None);
+        assert_eq!(render_value(&json!({})), None);
+        assert_eq!(
+            render_value(&json!({"b": [1, 2]})).as_deref(),
+            Some("{\"b\":[1,2]}")
+        );
+    }
+
+    #[test]
+    fn date_of_is_utc() {
+        assert_eq!(date_of(1_739_537_297).as_deref(), Some("2025-02-14"));
+        assert_eq!(date_of(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(date_of(i64::MAX), None);
+    }
 }

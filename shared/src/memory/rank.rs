@@ -1,11 +1,660 @@
 //! Local ranking of one caller's memories for a query (BM25 with stemming,
 //! stop words, and priors for recency and kind). Pure and allocation-light:
 //! it runs on every search.
+//!
+//! Tokens are runs of letters and digits, lower-cased (so `dog's` is `dog`
+//! and `s`, and `dog_name` is `dog` and `name`). Stop words are dropped
+//! from the query only: a document's stop words can never match a query
+//! term, and counting every token keeps a document's length cheap.
+//!
+//! Stemming is the costly step, so documents are never stemmed wholesale:
+//! English Snowball stems keep a word's first letter, so only tokens that
+//! start like some query stem are stemmed, once per distinct word.
 
-use super::Memory;
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::profile::strip_date_prefix;
+use super::{Memory, MemoryKind};
+
+/// BM25 term-frequency saturation.
+pub const K1: f64 = 1.2;
+/// BM25 length normalisation.
+pub const B: f64 = 0.75;
+
+/// Query terms beyond this are ignored: a spoken question is short, and it
+/// bounds the per-memory term counts.
+const MAX_QUERY_TERMS: usize = 32;
+
+/// The weight of a query word that asks for an attribute ([`query_weight`]).
+const ATTRIBUTE_WEIGHT: f64 = 0.5;
+
+/// Kind priors: a profile fact or a summary is a denser answer than a turn.
+const FACT_BOOST: f64 = 1.10;
+const SUMMARY_BOOST: f64 = 1.05;
+
+/// A fact whose field a newer call answered again is kept (it may still be
+/// what the caller asks about) but placed behind the newer answer.
+const SUPERSEDED_FACT: f64 = 0.70;
+
+/// Recency prior: up to +10 % for a call today, halved after 30 days and
+/// shrinking from there, so newer memories win near-ties without a
+/// recent, weak match beating an old, strong one.
+const RECENCY_WEIGHT: f64 = 0.10;
+const RECENCY_HALF_DAYS: f64 = 30.0;
 
 /// Ranks `memories` for `query`, best first: indices into `memories` with scores.
+///
+/// Only memories that share at least one query term are returned; snapshots
+/// never are. An empty query (or one of stop words only) returns nothing.
+/// Equal scores are ordered newest first.
 pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize, f64)> {
-    let _ = (query, memories, now_unix_secs);
-    todo!("memory::rank::rank")
+    let stemmer = Stemmer::create(Algorithm::English);
+    let terms = query_terms(query, &stemmer);
+    if terms.is_empty() || memories.is_empty() {
+        return Vec::new();
+    }
+    let first_letters: Vec<char> = {
+        let mut v: Vec<char> = terms.iter().filter_map(|t| t.chars().next()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let nq = terms.len();
+
+    // Term counts per memory, row-major; a distinct word's stem is looked
+    // up once (None: matches no query term).
+    let mut tf = vec![0u16; memories.len() * nq];
+    let mut lengths = vec![0u32; memories.len()];
+    let mut stems: HashMap<String, Option<u8>> = HashMap::new();
+    let mut word = String::new();
+    let mut total_length = 0u64;
+    let mut documents = 0u32;
+    for (i, memory) in memories.iter().enumerate() {
+        if memory.kind == MemoryKind::Snapshot {
+            continue;
+        }
+        documents += 1;
+        let row = &mut tf[i * nq..(i + 1) * nq];
+        let mut length = 0u32;
+        for token in tokens(ranked_text(memory)) {
+            length += 1;
+            let first = token.chars().next().map(lower);
+            if first.is_none_or(|c| first_letters.binary_search(&c).is_err()) {
+                continue;
+            }
+            word.clear();
+            push_lower(&mut word, token);
+            let term = match stems.get(word.as_str()) {
+                Some(term) => *term,
+                None => {
+                    let stem = stemmer.stem(&word);
+                    let term = terms
+                        .iter()
+                        .position(|t| *t == stem.as_ref())
+                        .and_then(|p| u8::try_from(p).ok());
+                    stems.insert(word.clone(), term);
+                    term
+                }
+            };
+            if let Some(t) = term {
+                let count = &mut row[usize::from(t)];
+                *count = count.saturating_add(1);
+            }
+        }
+        lengths[i] = length;
+        total_length += u64::from(length);
+    }
+    if documents == 0 {
+        return Vec::new();
+    }
+
+    let n = f64::from(documents);
+    let average_length = (total_length as f64 / n).max(1.0);
+    // Each term's idf, times its weight in the query.
+    let idf: Vec<f64> = terms
+        .iter()
+        .enumerate()
+        .map(|(q, term)| {
+            let df = tf.chunks_exact(nq).filter(|row| row[q] > 0).count() as f64;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * query_weight(term)
+        })
+        .collect();
+
+    let newest_fact = newest_fact_per_field(memories);
+    let mut ranked: Vec<(usize, f64)> = Vec::new();
+    for (i, row) in tf.chunks_exact(nq).enumerate() {
+        if row.iter().all(|&c| c == 0) {
+            continue;
+        }
+        let norm = K1 * (1.0 - B + B * f64::from(lengths[i]) / average_length);
+        let bm25: f64 = row
+            .iter()
+            .zip(&idf)
+            .filter(|(&c, _)| c > 0)
+            .map(|(&c, idf)| {
+                let c = f64::from(c);
+                idf * c * (K1 + 1.0) / (c + norm)
+            })
+            .sum();
+        ranked.push((i, bm25 * prior(&memories[i], &newest_fact, now_unix_secs)));
+    }
+    ranked.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| recency_key(&memories[b.0]).cmp(&recency_key(&memories[a.0])))
+            .then(a.0.cmp(&b.0))
+    });
+    ranked
+}
+
+/// What of a memory is ranked: a summary without ingestion's
+/// `Call on <date>: ` (otherwise every summary would match "called").
+fn ranked_text(memory: &Memory) -> &str {
+    match memory.kind {
+        MemoryKind::Summary => strip_date_prefix(&memory.content),
+        _ => &memory.content,
+    }
+}
+
+/// How much a query term counts. Words that ask for an attribute rather
+/// than name a subject ("name", "called") count half: in "what's my dog's
+/// name" the dog is what the memory must be about, and nearly every caller
+/// has a `name: …` fact that would otherwise answer first. Alone ("what's
+/// my name?") such a word still finds its memories.
+fn query_weight(stem: &str) -> f64 {
+    match stem {
+        "name" | "call" => ATTRIBUTE_WEIGHT,
+        _ => 1.0,
+    }
+}
+
+/// The query's distinct stems, stop words and one-letter words removed.
+fn query_terms(query: &str, stemmer: &Stemmer) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for token in tokens(query) {
+        word.clear();
+        push_lower(&mut word, token);
+        let one_letter =
+            word.chars().nth(1).is_none() && !word.starts_with(|c: char| c.is_numeric());
+        if one_letter || is_stop_word(&word) {
+            continue;
+        }
+        let stem = stemmer.stem(&word);
+        if !terms.iter().any(|t| *t == stem.as_ref()) {
+            terms.push(stem.into_owned());
+        }
+        if terms.len() == MAX_QUERY_TERMS {
+            break;
+        }
+    }
+    terms
+}
+
+/// Runs of letters and digits.
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+}
+
+/// A character lower-cased; ASCII without the Unicode tables.
+fn lower(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+fn push_lower(out: &mut String, token: &str) {
+    if token.is_ascii() {
+        out.extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(token.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The call time (seconds) a memory speaks for, then when it was stored.
+fn recency_key(memory: &Memory) -> (i64, i64) {
+    (
+        memory
+            .call_time
+            .unwrap_or(memory.created_at_ms.div_euclid(1_000)),
+        memory.created_at_ms,
+    )
+}
+
+/// For each fact field, the newest (call time, conversation) that answered it.
+fn newest_fact_per_field(memories: &[Memory]) -> HashMap<&str, (Option<i64>, Option<&str>)> {
+    let mut newest: HashMap<&str, (Option<i64>, Option<&str>)> = HashMap::new();
+    for memory in memories {
+        if memory.kind != MemoryKind::Fact {
+            continue;
+        }
+        let Some(field) = memory.field.as_deref() else {
+            continue;
+        };
+        let key = (memory.call_time, memory.conversation_id.as_deref());
+        newest
+            .entry(field)
+            .and_modify(|k| *k = (*k).max(key))
+            .or_insert(key);
+    }
+    newest
+}
+
+/// The multiplier for a memory's kind, age, and (for a fact) whether a
+/// newer call answered the same field.
+fn prior(
+    memory: &Memory,
+    newest_fact: &HashMap<&str, (Option<i64>, Option<&str>)>,
+    now_unix_secs: i64,
+) -> f64 {
+    let kind = match memory.kind {
+        MemoryKind::Fact => FACT_BOOST,
+        MemoryKind::Summary => SUMMARY_BOOST,
+        MemoryKind::Utterance | MemoryKind::Snapshot => 1.0,
+    };
+    let superseded = memory.kind == MemoryKind::Fact
+        && memory.field.as_deref().is_some_and(|field| {
+            newest_fact.get(field).is_some_and(|&newest| {
+                newest > (memory.call_time, memory.conversation_id.as_deref())
+            })
+        });
+    let age_days = (now_unix_secs - recency_key(memory).0).max(0) as f64 / 86_400.0;
+    let recency = 1.0 + RECENCY_WEIGHT / (1.0 + age_days / RECENCY_HALF_DAYS);
+    kind * recency * if superseded { SUPERSEDED_FACT } else { 1.0 }
+}
+
+/// English function words that carry nothing for retrieval, plus the
+/// question words and verbs a spoken query wraps its subject in ("what is
+/// my …", "do you remember …").
+fn is_stop_word(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "about"
+            | "after"
+            | "again"
+            | "all"
+            | "am"
+            | "an"
+            | "and"
+            | "any"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "been"
+            | "before"
+            | "being"
+            | "both"
+            | "but"
+            | "by"
+            | "can"
+            | "could"
+            | "did"
+            | "do"
+            | "does"
+            | "doing"
+            | "don"
+            | "for"
+            | "from"
+            | "had"
+            | "has"
+            | "have"
+            | "having"
+            | "he"
+            | "her"
+            | "here"
+            | "hers"
+            | "him"
+            | "his"
+            | "how"
+            | "i"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "its"
+            | "just"
+            | "know"
+            | "last"
+            | "me"
+            | "mine"
+            | "more"
+            | "most"
+            | "my"
+            | "myself"
+            | "no"
+            | "nor"
+            | "not"
+            | "now"
+            | "of"
+            | "off"
+            | "on"
+            | "once"
+            | "only"
+            | "or"
+            | "other"
+            | "our"
+            | "ours"
+            | "out"
+            | "over"
+            | "please"
+            | "remember"
+            | "said"
+            | "say"
+            | "she"
+            | "should"
+            | "so"
+            | "some"
+            | "tell"
+            | "than"
+            | "that"
+            | "the"
+            | "their"
+            | "them"
+            | "then"
+            | "there"
+            | "these"
+            | "they"
+            | "this"
+            | "those"
+            | "time"
+            | "to"
+            | "too"
+            | "up"
+            | "us"
+            | "very"
+            | "was"
+            | "we"
+            | "were"
+            | "what"
+            | "when"
+            | "where"
+            | "which"
+            | "while"
+            | "who"
+            | "whom"
+            | "why"
+            | "will"
+            | "with"
+            | "would"
+            | "you"
+            | "your"
+            | "yours"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Map;
+
+    use super::*;
+
+    const DAY: i64 = 86_400;
+    const NOW: i64 = 1_750_000_000;
+
+    fn memory(id: usize, kind: MemoryKind, content: &str, call_time: i64) -> Memory {
+        Memory {
+            id: format!("m{id}"),
+            content: content.into(),
+            kind,
+            conversation_id: Some(format!("c{call_time}")),
+            call_time: Some(call_time),
+            turn: None,
+            field: None,
+            metadata: Map::new(),
+            created_at_ms: call_time * 1_000 + i64::try_from(id).unwrap(),
+        }
+    }
+
+    fn fact(id: usize, field: &str, value: &str, call_time: i64) -> Memory {
+        let mut m = memory(
+            id,
+            MemoryKind::Fact,
+            &format!("{field}: {value}."),
+            call_time,
+        );
+        m.field = Some(field.into());
+        m
+    }
+
+    fn corpus() -> Vec<Memory> {
+        vec![
+            memory(
+                0,
+                MemoryKind::Utterance,
+                "I need to book a cleaning for Tuesday.",
+                NOW - 40 * DAY,
+            ),
+            memory(
+                1,
+                MemoryKind::Utterance,
+                "My dog is called Biscuit.",
+                NOW - 30 * DAY,
+            ),
+            memory(
+                2,
+                MemoryKind::Summary,
+                "Call on 2025-05-01: The caller asked about opening hours.",
+                NOW - 20 * DAY,
+            ),
+            memory(
+                3,
+                MemoryKind::Utterance,
+                "I live in Paris with my wife.",
+                NOW - 10 * DAY,
+            ),
+            memory(
+                4,
+                MemoryKind::Snapshot,
+                "Caller profile: dog Biscuit.",
+                NOW - DAY,
+            ),
+            memory(
+                5,
+                MemoryKind::Utterance,
+                "The cat knocked over the phone.",
+                NOW - 5 * DAY,
+            ),
+        ]
+    }
+
+    fn ids(memories: &[Memory], ranked: &[(usize, f64)]) -> Vec<String> {
+        ranked
+            .iter()
+            .map(|(i, _)| memories[*i].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_dog_by_its_possessive_and_plural() {
+        let memories = corpus();
+        let ranked = rank("What's my dog's name?", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m1"]);
+        // "dogs" only matches "dog" through the stemmer.
+        let ranked = rank("dogs", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m1"]);
+        let ranked = rank("cleanings", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m0"]);
+    }
+
+    #[test]
+    fn the_subject_outweighs_the_attribute_asked_for() {
+        let mut memories = corpus();
+        memories.push(fact(6, "name", "Angelo Rossi", NOW - DAY));
+        memories.push(memory(
+            7,
+            MemoryKind::Summary,
+            "Call on 2025-05-02: Angelo asked about whitening.",
+            NOW - DAY,
+        ));
+        for query in ["what is the dog's name", "what is my dog called?"] {
+            let ranked = rank(query, &memories, NOW);
+            assert_eq!(ids(&memories, &ranked)[0], "m1", "{query}");
+            // A summary's date prefix is not its content.
+            assert!(
+                !ids(&memories, &ranked).contains(&"m7".to_owned()),
+                "{query}"
+            );
+        }
+        assert_eq!(
+            ids(&memories, &rank("what's my name?", &memories, NOW)),
+            vec!["m6"]
+        );
+    }
+
+    #[test]
+    fn prefers_the_newer_of_two_contradicting_facts() {
+        let memories = vec![
+            fact(0, "dog_name", "Rex", NOW - 100 * DAY),
+            fact(1, "dog_name", "Biscuit", NOW - 99 * DAY),
+            memory(
+                2,
+                MemoryKind::Utterance,
+                "I walk the dog daily.",
+                NOW - 3 * DAY,
+            ),
+        ];
+        let ranked = rank("dog name", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked)[..2], ["m1", "m0"]);
+        // Listed in the other order, the newer one still wins.
+        let reversed: Vec<Memory> = memories.iter().rev().cloned().collect();
+        let ranked = rank("dog name", &reversed, NOW);
+        assert_eq!(ids(&reversed, &ranked)[..2], ["m1", "m0"]);
+        // Exactly equal texts and times: the later stored wins the tie.
+        let twins = vec![
+            memory(0, MemoryKind::Utterance, "My dog is Rex.", NOW),
+            memory(1, MemoryKind::Utterance, "My dog is Rex.", NOW),
+        ];
+        assert_eq!(ids(&twins, &rank("dog", &twins, NOW)), vec!["m1", "m0"]);
+    }
+
+    #[test]
+    fn empty_and_stop_word_queries_are_safe() {
+        let memories = corpus();
+        assert!(rank("", &memories, NOW).is_empty());
+        assert!(rank("   ?! ", &memories, NOW).is_empty());
+        assert!(rank("what is the", &memories, NOW).is_empty());
+        assert!(rank("dog", &[], NOW).is_empty());
+        let only_snapshot = vec![memory(0, MemoryKind::Snapshot, "dog", NOW)];
+        assert!(rank("dog", &only_snapshot, NOW).is_empty());
+        let empty_content = vec![memory(0, MemoryKind::Utterance, "", NOW)];
+        assert!(rank("dog", &empty_content, NOW).is_empty());
+    }
+
+    #[test]
+    fn snapshots_are_never_ranked() {
+        let memories = corpus();
+        let ranked = rank("biscuit caller profile", &memories, NOW);
+        assert!(!ranked.is_empty());
+        assert!(ranked
+            .iter()
+            .all(|(i, _)| memories[*i].kind != MemoryKind::Snapshot));
+    }
+
+    #[test]
+    fn scores_are_sorted_and_rarer_terms_weigh_more() {
+        let memories = vec![
+            memory(
+                0,
+                MemoryKind::Utterance,
+                "The appointment is on Tuesday.",
+                NOW,
+            ),
+            memory(1, MemoryKind::Utterance, "The appointment was moved.", NOW),
+            memory(
+                2,
+                MemoryKind::Utterance,
+                "The appointment for the dentist.",
+                NOW,
+            ),
+            memory(
+                3,
+                MemoryKind::Utterance,
+                "I prefer Tuesday mornings for dentist visits.",
+                NOW,
+            ),
+        ];
+        let ranked = rank("dentist appointment tuesday", &memories, NOW);
+        assert_eq!(ranked.len(), 4);
+        assert!(ranked.windows(2).all(|w| w[0].1 >= w[1].1));
+        // Two rare terms beat one rare and one common.
+        assert_eq!(memories[ranked[0].0].id, "m3");
+    }
+
+    #[test]
+    fn facts_and_recency_tip_otherwise_equal_matches() {
+        let memories = vec![
+            memory(0, MemoryKind::Utterance, "allergy penicillin.", NOW),
+            fact(1, "allergy", "penicillin", NOW),
+        ];
+        let ranked = rank("penicillin allergy", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m1", "m0"]);
+        let memories = vec![
+            memory(
+                0,
+                MemoryKind::Utterance,
+                "Booked a cleaning.",
+                NOW - 2 * DAY,
+            ),
+            memory(
+                1,
+                MemoryKind::Utterance,
+                "Booked a cleaning.",
+                NOW - 400 * DAY,
+            ),
+        ];
+        let ranked = rank("cleaning", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m0", "m1"]);
+        assert!(ranked[0].1 > ranked[1].1);
+    }
+
+    #[test]
+    fn stems_keep_the_first_letter() {
+        // The candidate filter skips words whose first letter no query stem
+        // has; that is only sound while stems keep the first letter, the
+        // stemmer's exceptional forms included.
+        let stemmer = Stemmer::create(Algorithm::English);
+        for word in [
+            "dying",
+            "lying",
+            "tying",
+            "skies",
+            "skis",
+            "early",
+            "only",
+            "ugly",
+            "idly",
+            "gently",
+            "singly",
+            "yelling",
+            "youth",
+            "relational",
+            "hoping",
+            "agreed",
+            "cries",
+            "generously",
+            "communication",
+            "arsenal",
+            "news",
+            "ñandú",
+            "état",
+        ] {
+            let stem = stemmer.stem(word);
+            assert_eq!(stem.chars().next(), word.chars().next(), "{word} → {stem}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_is_matched_case_insensitively() {
+        let memories = vec![
+            memory(0, MemoryKind::Utterance, "Ich wohne in MÜNCHEN.", NOW),
+            memory(1, MemoryKind::Utterance, "I live in Paris.", NOW),
+        ];
+        assert_eq!(ids(&memories, &rank("münchen", &memories, NOW)), vec!["m0"]);
+    }
 }

@@ -1,1 +1,520 @@
-//! Payload storage in a local directory.
+//! Payload storage in a local directory, for runs without a bucket.
+//!
+//! Every key is a relative path under the store's root. Writes are durable and
+//! atomic: the body goes to a temporary file in the key's own directory, is
+//! fsynced, and only then renamed (or hard-linked, for [`put_if_absent`]) into
+//! place, after which the directory is fsynced too. A reader therefore sees
+//! either nothing or the whole object, even across a crash.
+//!
+//! Temporary files start with a `.`; key segments may not, so a leftover
+//! temporary file (after a crash) never shows up as a key.
+//!
+//! `put_stream` writes chunk by chunk; if it fails, or the caller drops it
+//! half-way, its temporary file is removed.
+//!
+//! Differences from S3, acceptable for local runs: content types are accepted
+//! but not stored (there is no metadata), and a key cannot be both an object
+//! and the folder of other keys (`a` and `a/b`).
+//!
+//! [`put_if_absent`]: PayloadStore::put_if_absent
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::{ByteStream, PayloadStore, StorageError};
+
+/// A [`PayloadStore`] over a directory.
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    root: Arc<PathBuf>,
+}
+
+impl LocalStore {
+    /// A store rooted at `root`. The directory is created on the first write.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: Arc::new(root.into()),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Checks that `key` is a plain relative path that stays under the root.
+///
+/// Keys are built from validated conversation ids, so this is defence in
+/// depth: it refuses anything a path could be abused with (`..`, absolute
+/// paths, backslashes, empty segments, NUL) and segments starting with `.`,
+/// which are reserved for temporary files.
+pub fn validate_key(key: &str) -> Result<(), StorageError> {
+    if key.is_empty() {
+        return Err(bad_key(key, "is empty"));
+    }
+    if key.ends_with('/') {
+        return Err(bad_key(key, "ends with '/'"));
+    }
+    validate_path_prefix(key)
+}
+
+/// Like [`validate_key`], for a `list` prefix: empty, or ending in `/`, is
+/// allowed.
+fn validate_prefix(prefix: &str) -> Result<(), StorageError> {
+    if prefix.is_empty() {
+        return Ok(());
+    }
+    validate_path_prefix(prefix.strip_suffix('/').unwrap_or(prefix))
+}
+
+fn validate_path_prefix(path: &str) -> Result<(), StorageError> {
+    if path.starts_with('/') {
+        return Err(bad_key(path, "is absolute"));
+    }
+    if path.contains("..") {
+        return Err(bad_key(path, "contains '..'"));
+    }
+    if path.contains('\\') {
+        return Err(bad_key(path, "contains a backslash"));
+    }
+    if path.contains('\0') {
+        return Err(bad_key(path, "contains NUL"));
+    }
+    for segment in path.split('/') {
+        if segment.is_empty() {
+            return Err(bad_key(path, "has an empty segment"));
+        }
+        if segment.starts_with('.') {
+            return Err(bad_key(
+                path,
+                "has a segment starting with '.' (reserved for temporary files)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn bad_key(key: &str, why: &str) -> StorageError {
+    // `{key:?}` escapes control characters, so a hostile key cannot forge log lines.
+    StorageError::Other(format!("invalid storage key {key:?}: {why}"))
+}
+
+/// Maps a file-system error. Only the operation, the key and the error are
+/// named, never any content.
+fn io_error(op: &str, key: &str, err: &io::Error) -> StorageError {
+    let msg = format!("{op} {key:?}: {err}");
+    match err.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            StorageError::Denied(msg)
+        }
+        io::ErrorKind::TimedOut | io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => {
+            StorageError::Unavailable(msg)
+        }
+        _ => StorageError::Other(msg),
+    }
+}
+
+/// Maps an error from the body stream being stored (its source failed, not
+/// the store). Transient network failures are `Unavailable`, so a caller may
+/// retry; anything else is `Other`. Shared with the S3 store.
+pub(crate) fn body_stream_error(key: &str, err: &io::Error) -> StorageError {
+    let msg = format!("reading the body for {key:?} failed: {err}");
+    match err.kind() {
+        io::ErrorKind::TimedOut
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe
+        | io::ErrorKind::UnexpectedEof
+        | io::ErrorKind::Interrupted => StorageError::Unavailable(msg),
+        _ => StorageError::Other(msg),
+    }
+}
+
+fn join_error(op: &str, key: &str, err: tokio::task::JoinError) -> StorageError {
+    StorageError::Other(format!("{op} {key:?}: worker task failed: {err}"))
+}
+
+/// A temporary file name next to `target`, unique across processes (pid) and
+/// within one (counter), and hidden from `list` by its leading `.`.
+fn temp_path_for(target: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.{n}.{nanos}.tmp", std::process::id()))
+}
+
+/// Makes a directory's entries (a rename, link or unlink) durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Creates `dir` (under `root`) and its missing parents, fsyncing each new
+/// directory's parent so the directory itself survives a crash.
+fn ensure_dir(root: &Path, dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if !root.is_dir() {
+        fs::create_dir_all(root)?;
+        if let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
+        }
+    }
+    let rel = dir.strip_prefix(root).unwrap_or(Path::new(""));
+    let mut current = root.to_path_buf();
+    for component in rel.components() {
+        let parent = current.clone();
+        current.push(component);
+        match fs::create_dir(&current) {
+            Ok(()) => sync_dir(&parent)?,
+            // Another writer created it at the same moment: fine.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `body` to a new temporary file next to `target` and fsyncs it.
+fn write_temp(target: &Path, body: &[u8]) -> io::Result<PathBuf> {
+    let tmp = temp_path_for(target);
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(body)?;
+        file.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Moves a complete, fsynced temporary file into place, replacing any object.
+fn commit_replace(tmp: &Path, target: &Path) -> io::Result<()> {
+    if let Err(e) = fs::rename(tmp, target) {
+        let _ = fs::remove_file(tmp);
+        return Err(e);
+    }
+    sync_dir(parent_of(target))
+}
+
+/// Links a complete, fsynced temporary file into place only if nothing is
+/// there. `link(2)` never replaces its target, so exactly one of several
+/// racing writers (in any process) wins. Returns whether this one did.
+fn commit_if_absent(tmp: &Path, target: &Path) -> io::Result<bool> {
+    let linked = fs::hard_link(tmp, target);
+    // The temporary name goes either way; the object (if linked) stays.
+    let removed = fs::remove_file(tmp);
+    match linked {
+        Ok(()) => {
+            removed?;
+            sync_dir(parent_of(target))?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A temporary file that is removed when dropped, unless kept.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// Hands the path over to the caller, which now owns the file.
+    fn keep(mut self) -> PathBuf {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            // One unlink; cheap enough to do synchronously even on a worker.
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
+}
+
+/// Whether an error means "there is no object under this key" (a missing
+/// file, or a path that runs into a file or names a directory).
+fn is_absent(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory
+    )
+}
+
+/// Appends every file under `dir` (recursively) whose key starts with
+/// `prefix` to `out`. `rel` is `dir`'s key prefix (empty or ending in `/`).
+fn walk(dir: &Path, rel: &str, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if is_absent(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        // Keys are UTF-8; a foreign file with another name is not ours.
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            continue; // temporary files
+        }
+        let key = format!("{rel}{name}");
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            let sub = format!("{key}/");
+            // Descend only where keys under `prefix` can be.
+            if sub.starts_with(prefix) || prefix.starts_with(&sub) {
+                walk(&entry.path(), &sub, prefix, out)?;
+            }
+        } else if file_type.is_file() && key.starts_with(prefix) {
+            out.push(key);
+        }
+    }
+    Ok(())
+}
+
+impl LocalStore {
+    fn path_of(&self, key: &str) -> Result<PathBuf, StorageError> {
+        validate_key(key)?;
+        Ok(self.root.join(key))
+    }
+
+    /// Runs blocking file-system work off the async workers.
+    async fn blocking<T, F>(&self, op: &'static str, key: &str, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> io::Result<T> + Send + 'static,
+    {
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| join_error(op, key, e))?
+            .map_err(|e| io_error(op, key, &e))
+    }
+}
+
+#[async_trait]
+impl PayloadStore for LocalStore {
+    async fn put(&self, key: &str, body: Bytes, _content_type: &str) -> Result<(), StorageError> {
+        let target = self.path_of(key)?;
+        let root = Arc::clone(&self.root);
+        self.blocking("put", key, move || {
+            ensure_dir(&root, parent_of(&target))?;
+            let tmp = write_temp(&target, &body)?;
+            commit_replace(&tmp, &target)
+        })
+        .await
+    }
+
+    async fn put_if_absent(
+        &self,
+        key: &str,
+        body: Bytes,
+        _content_type: &str,
+    ) -> Result<bool, StorageError> {
+        let target = self.path_of(key)?;
+        let root = Arc::clone(&self.root);
+        self.blocking("put_if_absent", key, move || {
+            // Cheap early exit; the link below is what makes it atomic.
+            if target.exists() {
+                return Ok(false);
+            }
+            ensure_dir(&root, parent_of(&target))?;
+            let tmp = write_temp(&target, &body)?;
+            commit_if_absent(&tmp, &target)
+        })
+        .await
+    }
+
+    async fn put_stream(
+        &self,
+        key: &str,
+        mut body: ByteStream,
+        _content_type: &str,
+    ) -> Result<u64, StorageError> {
+        let target = self.path_of(key)?;
+        let root = Arc::clone(&self.root);
+        let dir = parent_of(&target).to_path_buf();
+        self.blocking("put_stream", key, move || ensure_dir(&root, &dir))
+            .await?;
+
+        let tmp = TempFile(Some(temp_path_for(&target)));
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(tmp.path())
+            .await
+            .map_err(|e| io_error("put_stream", key, &e))?;
+
+        // Chunk by chunk: at most one chunk is held in memory.
+        let written: Result<u64, StorageError> = async {
+            let mut total = 0u64;
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| body_stream_error(key, &e))?;
+                file.write_all(&chunk)
+                    .await
+                    .map_err(|e| io_error("put_stream", key, &e))?;
+                total += chunk.len() as u64;
+            }
+            file.flush()
+                .await
+                .map_err(|e| io_error("put_stream", key, &e))?;
+            file.sync_all()
+                .await
+                .map_err(|e| io_error("put_stream", key, &e))?;
+            Ok(total)
+        }
+        .await;
+        drop(file);
+
+        // On error (or if this future is dropped) the guard removes the
+        // temporary file: nothing half-written stays behind.
+        let total = written?;
+        let tmp = tmp.keep();
+        self.blocking("put_stream", key, move || commit_replace(&tmp, &target))
+            .await?;
+        Ok(total)
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, StorageError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(body) => Ok(Some(Bytes::from(body))),
+            Err(e) if is_absent(&e) => Ok(None),
+            Err(e) => Err(io_error("get", key, &e)),
+        }
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        validate_prefix(prefix)?;
+        let root = Arc::clone(&self.root);
+        let owned_prefix = prefix.to_owned();
+        self.blocking("list", prefix, move || {
+            let mut keys = Vec::new();
+            walk(&root, "", &owned_prefix, &mut keys)?;
+            keys.sort_unstable();
+            Ok(keys)
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        let path = self.path_of(key)?;
+        self.blocking("delete", key, move || match fs::remove_file(&path) {
+            Ok(()) => sync_dir(parent_of(&path)),
+            Err(e) if is_absent(&e) => Ok(()),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_must_be_plain_relative_paths() {
+        for good in [
+            "abc/abc_audio.mp3",
+            "abc",
+            "a/b/c.json",
+            "conv_1-2/conv_1-2_transcription.json",
+        ] {
+            assert_eq!(validate_key(good), Ok(()), "{good:?}");
+        }
+        for bad in [
+            "",
+            "../x",
+            "a/../b",
+            "a/..",
+            "..",
+            "a..b",
+            "/etc/passwd",
+            "a\\b",
+            "a//b",
+            "a/",
+            "/",
+            ".hidden",
+            "a/.tmp",
+            "a\0b",
+        ] {
+            assert!(
+                matches!(validate_key(bad), Err(StorageError::Other(_))),
+                "{bad:?} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn list_prefixes_may_be_empty_or_end_in_a_slash() {
+        for good in ["", "abc/", "abc", "a/b/", "ab"] {
+            assert_eq!(validate_prefix(good), Ok(()), "{good:?}");
+        }
+        for bad in ["/", "../", "a//", "/abc/", "a\\", ".x/"] {
+            assert!(validate_prefix(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn temporary_files_are_hidden_and_next_to_their_target() {
+        let target = Path::new("/root/abc/abc_audio.mp3");
+        let a = temp_path_for(target);
+        let b = temp_path_for(target);
+        assert_ne!(a, b);
+        assert_eq!(a.parent(), target.parent());
+        let name = a.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert!(name.starts_with(".abc_audio.mp3."), "{name}");
+    }
+
+    #[test]
+    fn error_messages_name_the_key_not_the_content() {
+        let err = io_error(
+            "put",
+            "abc/x",
+            &io::Error::new(io::ErrorKind::PermissionDenied, "denied"),
+        );
+        assert!(
+            matches!(&err, StorageError::Denied(m) if m.contains("\"abc/x\"")),
+            "{err:?}"
+        );
+        let err = body_stream_error(
+            "k",
+            &io::Error::new(io::ErrorKind::ConnectionReset, "reset"),
+        );
+        assert!(matches!(err, StorageError::Unavailable(_)), "{err:?}");
+        let err = body_stream_error("k", &io::Error::new(io::ErrorKind::InvalidData, "bad"));
+        assert!(matches!(err, StorageError::Other(_)), "{err:?}");
+    }
+}

@@ -145,6 +145,11 @@ pub mod keys {
         format!("{c}/{c}_ingested.json")
     }
 
+    /// Held while one delivery ingests the conversation (a conditional put).
+    pub fn ingest_claim(c: &ConversationId) -> String {
+        format!("{c}/{c}_ingest_claim.json")
+    }
+
     /// The conversation a key belongs to.
     pub fn conversation_of(key: &str) -> Option<ConversationId> {
         key.split('/').next().and_then(ConversationId::parse)

@@ -1,0 +1,38 @@
+# Caller memory for ElevenLabs voice agents. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .tools/venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help tools test dev demo events bench eval replay forget export build fmt lint clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+tools: ## Install cargo-lambda into .tools/ (from PyPI)
+	@scripts/tools.sh
+
+test: ## Format check, clippy, every test (starts a local S3 server), cfn-lint
+	@scripts/test.sh
+
+dev: tools ## Run the three functions locally (cargo lambda watch, embedded store, local payloads)
+	@scripts/dev.sh
+
+demo: ## Walk one caller's journey against a running `make dev`
+	@scripts/demo.sh
+
+build: tools ## Release builds of the three functions for Lambda (arm64)
+	cargo lambda build --release --arm64
+
+fmt: ## Format the code
+	cargo fmt --all
+
+lint: ## Clippy with warnings as errors
+	cargo clippy --workspace --all-targets -- -D warnings
+
+clean: ## Remove build output and local state
+	cargo clean
+	rm -rf .dev .tools
+
+events: ## Regenerate events/ with fresh post-call signatures (dev secret)
+	@python3 scripts/make-events.py

@@ -1,0 +1,190 @@
+//! Operator commands over the same stores the functions use:
+//!
+//! - `replay`: ingest every stored transcription that is not ingested yet.
+//! - `forget <number>`: erase a caller's memories and stored payloads.
+//! - `export <number>`: print everything stored about a caller, as JSON.
+//!
+//! Configuration is the post-call function's (`ELEVENLABS_POST_CALL_KEY`
+//! keys the caller index).
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+use shared::caller::{Caller, CallerId};
+use shared::config::{MemoryScope, PostCallConfig};
+use shared::ingestion::{caller_prefix, Ingestor, ReplayReport};
+use shared::memory::{profile, DynMemoryStore, MemoryUser};
+use shared::models::{Envelope, PostCallEvent};
+use shared::storage::{keys, ConversationId, DynPayloadStore};
+use shared::Error;
+
+/// The most memories `export` reads for one caller.
+const EXPORT_LIMIT: usize = 100_000;
+
+/// The stores and settings the commands work on.
+pub struct Admin {
+    pub config: PostCallConfig,
+    pub memory: DynMemoryStore,
+    pub payloads: DynPayloadStore,
+    pub ingestor: Ingestor,
+}
+
+impl Admin {
+    pub fn new(config: PostCallConfig, memory: DynMemoryStore, payloads: DynPayloadStore) -> Self {
+        let ingestor = Ingestor {
+            memory: memory.clone(),
+            payloads: payloads.clone(),
+            region: config.common.region,
+            scope: config.common.scope,
+            concurrency: config.ingest_concurrency,
+            index_key: config.index_key.clone().into_bytes(),
+        };
+        Self {
+            config,
+            memory,
+            payloads,
+            ingestor,
+        }
+    }
+
+    fn caller(&self, number: &str) -> Result<CallerId, Error> {
+        match Caller::from_raw(Some(number), self.config.common.region) {
+            Caller::Known(id) => Ok(id),
+            Caller::Unknown => Err(Error::bad_request(
+                "not a phone number (use E.164, e.g. +15551234567)",
+            )),
+        }
+    }
+
+    pub async fn replay(&self) -> Result<ReplayReport, Error> {
+        Ok(self.ingestor.replay().await?)
+    }
+
+    /// Every conversation stored for this caller: the hashed index, plus
+    /// transcriptions not yet ingested (and so not yet indexed).
+    async fn conversations(
+        &self,
+        id: &CallerId,
+    ) -> Result<BTreeSet<(ConversationId, Option<String>)>, Error> {
+        let mut found = BTreeSet::new();
+        let prefix = caller_prefix(&self.ingestor.index_key, id);
+        for key in self.payloads.list(&prefix).await? {
+            let Some(conv) = key.strip_prefix(&prefix).and_then(ConversationId::parse) else {
+                continue;
+            };
+            let agent = self.agent_of(&conv).await?;
+            found.insert((conv, agent));
+        }
+        for key in self.payloads.list("").await? {
+            if !key.ends_with(keys::TRANSCRIPTION_SUFFIX) {
+                continue;
+            }
+            let Some(conv) = keys::conversation_of(&key) else {
+                continue;
+            };
+            if found.iter().any(|(c, _)| *c == conv) {
+                continue;
+            }
+            let Some(body) = self.payloads.get(&key).await? else {
+                continue;
+            };
+            if let Ok(Envelope {
+                event: PostCallEvent::Transcription(call),
+                ..
+            }) = Envelope::parse(&body)
+            {
+                if Caller::of_call(&call, self.config.common.region).known() == Some(id) {
+                    found.insert((conv, call.agent_id.clone()));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    async fn agent_of(&self, conv: &ConversationId) -> Result<Option<String>, Error> {
+        let Some(body) = self.payloads.get(&keys::transcription(conv)).await? else {
+            return Ok(None);
+        };
+        Ok(match Envelope::parse(&body) {
+            Ok(Envelope {
+                event: PostCallEvent::Transcription(call),
+                ..
+            }) => call.agent_id.clone(),
+            _ => None,
+        })
+    }
+
+    /// The memory users this caller may have: per caller, or per agent seen.
+    fn users(
+        &self,
+        id: &CallerId,
+        agents: impl Iterator<Item = Option<String>>,
+    ) -> Vec<MemoryUser> {
+        match self.config.common.scope {
+            MemoryScope::Caller => vec![MemoryUser::caller(id)],
+            MemoryScope::Agent => agents
+                .flatten()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .map(|a| MemoryUser::caller_at_agent(id, &a))
+                .collect(),
+        }
+    }
+
+    /// Erases the caller: memories first, then every stored payload of their
+    /// conversations, then the index entries.
+    pub async fn forget(&self, number: &str) -> Result<Value, Error> {
+        let id = self.caller(number)?;
+        let convs = self.conversations(&id).await?;
+        let mut memories = 0;
+        for user in self.users(&id, convs.iter().map(|(_, a)| a.clone())) {
+            memories += self.memory.delete_all(&user).await?;
+        }
+        let mut objects = 0;
+        for (conv, _) in &convs {
+            for key in self.payloads.list(&format!("{conv}/")).await? {
+                self.payloads.delete(&key).await?;
+                objects += 1;
+            }
+        }
+        let prefix = caller_prefix(&self.ingestor.index_key, &id);
+        for key in self.payloads.list(&prefix).await? {
+            self.payloads.delete(&key).await?;
+        }
+        Ok(
+            json!({ "caller": id.masked(), "memories_deleted": memories, "conversations": convs.len(), "objects_deleted": objects }),
+        )
+    }
+
+    /// Everything stored about the caller.
+    pub async fn export(&self, number: &str) -> Result<Value, Error> {
+        let id = self.caller(number)?;
+        let convs = self.conversations(&id).await?;
+        let mut users = Vec::new();
+        for user in self.users(&id, convs.iter().map(|(_, a)| a.clone())) {
+            let profile = profile::load(self.memory.as_ref(), &user).await?;
+            let memories = self.memory.recent(&user, EXPORT_LIMIT).await?;
+            users.push(json!({
+                "profile": profile.map(|p| json!({
+                    "user_name": p.user_name,
+                    "profile_summary": p.profile_summary,
+                    "last_call_summary": p.last_call_summary,
+                    "previous_calls": p.previous_calls,
+                    "last_call_date": p.last_call_time.map(shared::dates::date_of),
+                })),
+                "memories": memories.iter().map(|m| json!({
+                    "id": m.id, "kind": m.kind.as_str(), "content": m.content,
+                    "conversation_id": m.conversation_id,
+                    "call_date": m.call_time.map(shared::dates::date_of),
+                })).collect::<Vec<_>>(),
+            }));
+        }
+        let mut payloads = Vec::new();
+        for (conv, _) in &convs {
+            payloads.extend(self.payloads.list(&format!("{conv}/")).await?);
+        }
+        Ok(
+            json!({ "caller": id.as_str(), "memory": users, "conversations": convs.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), "payloads": payloads }),
+        )
+    }
+}

@@ -1,0 +1,482 @@
+//! The OpenMemory client against the fake v1.3.0 server over real sockets:
+//! encoding of E.164 user ids, error mapping (single-tenant servers, keys,
+//! outages, garbage), and the server quirks the client must neutralise
+//! (cross-user and colliding dedupe, truncation, capped delete-all, crowded
+//! and silently failing queries).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use shared::caller::{CallerId, Region};
+use shared::memory::openmemory::OpenMemoryStore;
+use shared::memory::{MemoryError, MemoryKind, MemoryStore, MemoryUser, NewMemory};
+use testkit::fake_openmemory::{self, FakeOpenMemory, Mode};
+
+const KEY: &str = "test-key-5f2e";
+
+/// Caller `n`: `+1555000nnnn`.
+fn caller(n: u32) -> MemoryUser {
+    let id = CallerId::normalise(&format!("+1555000{n:04}"), Region::default())
+        .expect("a valid test number");
+    MemoryUser::caller(&id)
+}
+
+fn utterance(text: &str) -> NewMemory {
+    NewMemory::new(MemoryKind::Utterance, text)
+}
+
+fn store_for(fake: &FakeOpenMemory, key: Option<&str>, timeout: Duration) -> OpenMemoryStore {
+    OpenMemoryStore::new(&fake.url(), key, timeout).expect("client")
+}
+
+async fn fake_and_store() -> (FakeOpenMemory, OpenMemoryStore) {
+    let fake = FakeOpenMemory::start(Some(KEY)).await;
+    let store = store_for(&fake, Some(KEY), Duration::from_secs(5));
+    (fake, store)
+}
+
+/// Asserts an error message leaks neither the user id nor the key.
+fn assert_clean(err: &MemoryError, user: &MemoryUser) {
+    let msg = err.to_string();
+    let digits = user.as_str().trim_start_matches('+');
+    assert!(!msg.contains(digits), "user id in {msg:?}");
+    assert!(!msg.contains(KEY), "API key in {msg:?}");
+}
+
+#[tokio::test]
+async fn plus_user_ids_round_trip_percent_encoded() {
+    let (fake, store) = fake_and_store().await;
+    let id = CallerId::normalise("+15550001234", Region::default()).expect("number");
+    for user in [
+        MemoryUser::caller(&id),
+        MemoryUser::caller_at_agent(&id, "agent_7"),
+    ] {
+        let added = store
+            .add(&user, &utterance("Please ship it to the office."))
+            .await
+            .expect("add");
+        // The server saw the raw id, not one with `+` read as a space.
+        let stored = fake.memories_of(user.as_str());
+        assert_eq!(stored.len(), 1, "{user:?}");
+        assert_eq!(stored[0].id, added);
+        let recent = store.recent(&user, 10).await.expect("recent");
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0].id, added);
+        let hits = store.query(&user, "ship office", 3).await.expect("query");
+        assert_eq!(hits.first().map(|m| m.id.as_str()), Some(added.as_str()));
+        assert_eq!(store.delete_all(&user).await.expect("delete"), 1);
+        assert!(fake.memories_of(user.as_str()).is_empty());
+    }
+    let requests = fake.requests();
+    assert!(requests
+        .iter()
+        .any(|r| r.contains("/users/%2B15550001234/")));
+    assert!(requests
+        .iter()
+        .any(|r| r.contains("%2B15550001234%40agent_7")));
+    assert!(
+        requests.iter().all(|r| !r.contains('+')),
+        "a raw + on the wire: {requests:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_single_tenant_server_is_reported_as_unsupported_naming_v1_3_0() {
+    let (fake, store) = fake_and_store().await;
+    fake.set_tenant_mode(true);
+    let user = caller(1);
+    let errors = [
+        store.add(&user, &utterance("Hello there.")).await.err(),
+        store.recent(&user, 5).await.err(),
+        store.query(&user, "hello", 5).await.err(),
+        store.delete_all(&user).await.err(),
+        store.health().await.err(),
+    ];
+    for err in errors {
+        let err = err.expect("a single-tenant server must fail the call");
+        match &err {
+            MemoryError::UnsupportedServer(msg) => {
+                assert!(msg.contains("v1.3.0"), "{msg}");
+                assert!(msg.contains("single-tenant"), "{msg}");
+            }
+            other => panic!("expected UnsupportedServer, got {other:?}"),
+        }
+        assert_clean(&err, &user);
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_key_is_an_auth_error_naming_the_variable() {
+    let fake = FakeOpenMemory::start(Some(KEY)).await;
+    let user = caller(2);
+    for key in [None, Some("not-the-key")] {
+        let store = store_for(&fake, key, Duration::from_secs(5));
+        let err = store
+            .add(&user, &utterance("Hi."))
+            .await
+            .expect_err("refused");
+        match &err {
+            MemoryError::Auth(msg) => assert!(msg.contains("OPENMEMORY_KEY"), "{msg}"),
+            other => panic!("expected Auth for key {key:?}, got {other:?}"),
+        }
+        assert!(!err.to_string().contains("not-the-key"));
+        assert_clean(&err, &user);
+        assert!(matches!(
+            store.recent(&user, 5).await,
+            Err(MemoryError::Auth(_))
+        ));
+        assert!(matches!(store.health().await, Err(MemoryError::Auth(_))));
+    }
+    assert_eq!(fake.count(), 0);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_unavailable_within_the_timeout() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let timeout = Duration::from_millis(500);
+    let store = OpenMemoryStore::new(&format!("http://127.0.0.1:{port}"), Some(KEY), timeout)
+        .expect("client");
+    let user = caller(3);
+    let started = Instant::now();
+    let err = store.recent(&user, 5).await.expect_err("nothing listens");
+    assert!(matches!(err, MemoryError::Unavailable(_)), "{err:?}");
+    assert!(started.elapsed() < timeout * 3, "{:?}", started.elapsed());
+    assert_clean(&err, &user);
+    assert!(matches!(
+        store.add(&user, &utterance("Hi.")).await,
+        Err(MemoryError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_hanging_server_is_unavailable_within_the_timeout() {
+    let fake = FakeOpenMemory::start(Some(KEY)).await;
+    fake.set_latency(Duration::from_secs(10));
+    let timeout = Duration::from_millis(300);
+    let store = store_for(&fake, Some(KEY), timeout);
+    let user = caller(4);
+    for call in 0..2 {
+        let started = Instant::now();
+        let err = match call {
+            0 => store.recent(&user, 5).await.expect_err("hangs"),
+            _ => store
+                .add(&user, &utterance("Hello."))
+                .await
+                .expect_err("hangs"),
+        };
+        match &err {
+            MemoryError::Unavailable(msg) => assert!(msg.contains("300 ms"), "{msg}"),
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+        assert!(started.elapsed() < timeout * 3, "{:?}", started.elapsed());
+        assert_clean(&err, &user);
+    }
+}
+
+#[tokio::test]
+async fn a_garbage_answer_is_a_protocol_error() {
+    let (fake, store) = fake_and_store().await;
+    fake.set_mode(Mode::Garbage);
+    let user = caller(5);
+    assert!(matches!(
+        store.recent(&user, 5).await,
+        Err(MemoryError::Protocol(_))
+    ));
+    assert!(matches!(
+        store.add(&user, &utterance("Hello.")).await,
+        Err(MemoryError::Protocol(_))
+    ));
+    assert!(matches!(
+        store.query(&user, "hello", 3).await,
+        Err(MemoryError::Protocol(_))
+    ));
+    assert!(matches!(
+        store.delete_all(&user).await,
+        Err(MemoryError::Protocol(_))
+    ));
+    assert!(matches!(
+        store.health().await,
+        Err(MemoryError::Protocol(_))
+    ));
+}
+
+#[tokio::test]
+async fn other_client_errors_are_rejections() {
+    let fake = FakeOpenMemory::start(Some(KEY)).await;
+    // Every route under this prefix is unknown: the router's plain-text 404.
+    let store = OpenMemoryStore::new(
+        &format!("{}/v9/", fake.url()),
+        Some(KEY),
+        Duration::from_secs(5),
+    )
+    .expect("client");
+    let user = caller(6);
+    let err = store.recent(&user, 5).await.expect_err("404");
+    match &err {
+        MemoryError::Rejected(msg) => assert!(msg.contains("404"), "{msg}"),
+        other => panic!("expected Rejected, got {other:?}"),
+    }
+    assert_clean(&err, &user);
+    // Empty content never reaches the server (it would answer 400).
+    let (fake, store) = fake_and_store().await;
+    assert!(matches!(
+        store.add(&user, &utterance("  ")).await,
+        Err(MemoryError::Rejected(_))
+    ));
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[tokio::test]
+async fn another_callers_identical_text_leaves_both_their_own_copy() {
+    let (fake, store) = fake_and_store().await;
+    let (a, b) = (caller(10), caller(11));
+    let text = "I'd like to book a table for two at 7pm on Friday.";
+    let a_id = store.add(&a, &utterance(text)).await.expect("add a");
+    let b_id = store.add(&b, &utterance(text)).await.expect("add b");
+    assert_ne!(a_id, b_id);
+    for (user, id) in [(&a, &a_id), (&b, &b_id)] {
+        let stored = fake.memories_of(user.as_str());
+        assert_eq!(stored.len(), 1, "{user:?}");
+        assert_eq!(&stored[0].id, id);
+        let recent = store.recent(user, 10).await.expect("recent");
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0].content, text, "no suffix is visible on read");
+        let hits = store.query(user, "book a table", 5).await.expect("query");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&hits[0].id, id);
+    }
+    // A's memory is untouched; B's differs on the server only.
+    assert_eq!(fake.memories_of(a.as_str())[0].content, text);
+    assert!(fake.memories_of(b.as_str())[0].content.contains("(ref "));
+    assert_eq!(fake.count(), 2);
+}
+
+#[tokio::test]
+async fn replaying_the_same_memory_is_accepted_but_the_same_words_again_are_kept() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(12);
+    let mut yes = utterance("Yes.");
+    yes.turn = Some(3);
+    let first = store.add(&user, &yes).await.expect("add");
+    // A webhook retry: the dedupe answer is this caller's own identical copy.
+    assert_eq!(store.add(&user, &yes).await.expect("replay"), first);
+    assert_eq!(fake.count(), 1);
+    // The same words at another turn are a memory of their own.
+    yes.turn = Some(9);
+    let second = store.add(&user, &yes).await.expect("add");
+    assert_ne!(second, first);
+    let turns: Vec<Option<u32>> = store
+        .recent(&user, 10)
+        .await
+        .expect("recent")
+        .iter()
+        .map(|m| m.turn)
+        .collect();
+    assert_eq!(turns, [Some(9), Some(3)]);
+}
+
+/// A pronounceable word for `n`, distinct for every `n`.
+fn word(mut n: usize) -> String {
+    const SYLLABLES: [&str; 16] = [
+        "ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "vu", "ze", "bo", "da", "fi", "gu", "he",
+        "jo",
+    ];
+    let mut w = String::new();
+    loop {
+        w.push_str(SYLLABLES[n % SYLLABLES.len()]);
+        n /= SYLLABLES.len();
+        if n == 0 {
+            return w;
+        }
+    }
+}
+
+/// Two sentences with no word in common whose simhash collides in the fake,
+/// found by a deterministic search.
+fn colliding_pair() -> (String, String) {
+    let mut seen: HashMap<u64, String> = HashMap::new();
+    for i in 0..2_000_000 {
+        let text = format!("{} {} {}.", word(3 * i), word(3 * i + 1), word(3 * i + 2));
+        let hash = fake_openmemory::simhash(&text);
+        if let Some(other) = seen.insert(hash, text.clone()) {
+            return (other, text);
+        }
+    }
+    panic!("no simhash collision found");
+}
+
+#[tokio::test]
+async fn unrelated_texts_with_colliding_simhashes_are_both_kept() {
+    let (first, second) = colliding_pair();
+    assert_eq!(
+        fake_openmemory::simhash(&first),
+        fake_openmemory::simhash(&second)
+    );
+    let (fake, store) = fake_and_store().await;
+    let (a, b) = (caller(20), caller(21));
+    // Across callers: B's add is deduplicated into A's memory.
+    store.add(&a, &utterance(&first)).await.expect("add a");
+    store.add(&b, &utterance(&second)).await.expect("add b");
+    // Within one caller: A's second text collides with A's own first.
+    store
+        .add(&a, &utterance(&second))
+        .await
+        .expect("add a again");
+    let read = |user: &MemoryUser| {
+        let store = &store;
+        let user = user.clone();
+        async move {
+            let mut texts: Vec<String> = store
+                .recent(&user, 10)
+                .await
+                .expect("recent")
+                .into_iter()
+                .map(|m| m.content)
+                .collect();
+            texts.sort();
+            texts
+        }
+    };
+    assert_eq!(read(&b).await, [second.as_str()]);
+    let mut both = vec![first, second];
+    both.sort();
+    assert_eq!(read(&a).await, both);
+    assert_eq!(fake.count(), 3);
+    // The quirk fired twice: three adds were not enough.
+    let adds = fake
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("POST /memory/add"))
+        .count();
+    assert!(adds >= 5, "{adds} adds");
+}
+
+#[tokio::test]
+async fn long_unpunctuated_text_reads_back_whole_and_is_never_stored_empty() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(30);
+    let text = "we talked about the garden and the new fence and the neighbours dog "
+        .repeat(9)
+        .trim()
+        .to_owned();
+    assert!(text.len() >= 600, "{}", text.len());
+    // Sent as is, the fake (like the server) would keep nothing of it.
+    assert_eq!(fake_openmemory::stored_content(&text), "");
+    store.add(&user, &utterance(&text)).await.expect("add");
+    let stored = fake.memories_of(user.as_str());
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].content.is_empty());
+    assert!(
+        stored[0].content.chars().count() <= 180,
+        "{}",
+        stored[0].content
+    );
+    assert!(stored[0].content.ends_with('.'));
+    let recent = store.recent(&user, 1).await.expect("recent");
+    assert_eq!(recent[0].content, text);
+}
+
+#[tokio::test]
+async fn listing_is_newest_first_and_limited() {
+    let (_fake, store) = fake_and_store().await;
+    let user = caller(40);
+    let mut ids = Vec::new();
+    for topic in ["billing", "delivery", "returns", "warranty", "pricing"] {
+        let m = utterance(&format!("A question about {topic} came up."));
+        ids.push(store.add(&user, &m).await.expect("add"));
+    }
+    ids.reverse();
+    let listed: Vec<String> = store
+        .recent(&user, 10)
+        .await
+        .expect("recent")
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(listed, ids);
+    let two: Vec<String> = store
+        .recent(&user, 2)
+        .await
+        .expect("recent")
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(two, ids[..2]);
+}
+
+#[tokio::test]
+async fn delete_all_repeats_until_the_server_deletes_nothing() {
+    let (fake, store) = fake_and_store().await;
+    let (user, other) = (caller(50), caller(51));
+    fake.seed(user.as_str(), 10_050);
+    fake.seed(other.as_str(), 3);
+    let before = fake.request_count();
+    assert_eq!(store.delete_all(&user).await.expect("delete"), 10_050);
+    // 10,000, then 50, then 0.
+    assert_eq!(fake.request_count() - before, 3);
+    assert!(fake.memories_of(user.as_str()).is_empty());
+    assert_eq!(fake.memories_of(other.as_str()).len(), 3);
+    assert_eq!(store.delete_all(&user).await.expect("delete"), 0);
+}
+
+#[tokio::test]
+async fn a_failed_query_is_an_empty_answer_not_an_error() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(60);
+    store
+        .add(&user, &utterance("My parcel went to the wrong address."))
+        .await
+        .expect("add");
+    assert_eq!(
+        store
+            .query(&user, "parcel address", 3)
+            .await
+            .expect("query")
+            .len(),
+        1
+    );
+    fake.set_query_fails(true);
+    let hits = store
+        .query(&user, "parcel address", 3)
+        .await
+        .expect("a 200 is not an error");
+    assert!(hits.is_empty());
+}
+
+#[tokio::test]
+async fn queries_reach_past_other_callers_crowding_the_server() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(70);
+    let mine = store
+        .add(&user, &utterance("My dog is called Rex."))
+        .await
+        .expect("add");
+    // Newer memories of other callers that score as well.
+    for i in 0..10 {
+        fake.insert(
+            caller(71).as_str(),
+            &format!("dog rex dog {}", i + 10),
+            serde_json::json!([]),
+            serde_json::json!({}),
+        );
+    }
+    let hits = store.query(&user, "dog rex", 1).await.expect("query");
+    assert_eq!(
+        hits.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        [mine.as_str()]
+    );
+}
+
+#[tokio::test]
+async fn health_checks_the_server_the_key_and_the_multi_user_api() {
+    let (fake, store) = fake_and_store().await;
+    store.health().await.expect("healthy");
+    fake.set_tenant_mode(true);
+    assert!(matches!(
+        store.health().await,
+        Err(MemoryError::UnsupportedServer(_))
+    ));
+}

@@ -1,0 +1,159 @@
+//! The test S3 server: where it is, clients for it, and a fresh bucket per test.
+//!
+//! The server is a real SeaweedFS started by `scripts/s3-server.sh start`,
+//! which prints the variables read here:
+//!
+//! - `S3_TEST_ENDPOINT` (required), e.g. `http://127.0.0.1:28333`;
+//! - `S3_TEST_ACCESS_KEY_ID` / `S3_TEST_SECRET_ACCESS_KEY` (optional; the
+//!   defaults below are the ones the script configures).
+//!
+//! Test credentials are read from these dedicated variables, not from
+//! `AWS_ACCESS_KEY_ID`, so real AWS credentials in a developer's shell are
+//! never sent to the test server (and tests never touch AWS).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::Client;
+
+/// The access key the script gives the server's identity by default.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "caller-memory-test";
+/// The matching secret.
+pub const DEFAULT_SECRET_ACCESS_KEY: &str = "caller-memory-test-secret";
+
+/// The test S3 server's URL, from `S3_TEST_ENDPOINT`.
+///
+/// # Panics
+/// When it is unset: S3 tests need the real server, and silently skipping
+/// them would hide a broken store.
+pub fn endpoint() -> String {
+    match std::env::var("S3_TEST_ENDPOINT") {
+        Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+        _ => panic!(
+            "S3_TEST_ENDPOINT is not set: run `make test`, which starts the S3 server, \
+             or `scripts/s3-server.sh start` and export what it prints"
+        ),
+    }
+}
+
+/// The test server's access key id and secret.
+pub fn credentials() -> (String, String) {
+    let var = |name: &str, default: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| default.to_owned())
+    };
+    (
+        var("S3_TEST_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID),
+        var("S3_TEST_SECRET_ACCESS_KEY", DEFAULT_SECRET_ACCESS_KEY),
+    )
+}
+
+/// A client configuration for an S3-compatible server at `endpoint`:
+/// static credentials, path-style addressing, a fixed region, and timeouts
+/// short enough that a dead server fails a test instead of hanging it.
+/// Callers may tighten it further (e.g. no retries).
+pub fn config_builder(
+    endpoint: &str,
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::new()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .force_path_style(true)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            access_key_id,
+            secret_access_key,
+            None,
+            None,
+            "testkit",
+        ))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_secs(60))
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+}
+
+/// A client for the test server ([`endpoint`], [`credentials`]).
+pub fn client() -> Client {
+    let (key, secret) = credentials();
+    Client::from_conf(config_builder(&endpoint(), &key, &secret).build())
+}
+
+/// A bucket name no other test (in this or a parallel process) uses:
+/// `cm-<label>-<pid>-<counter>-<time>`, within S3's naming rules
+/// (3–63 lower-case letters, digits and `-`).
+pub fn unique_bucket_name(label: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mut label: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(24)
+        .collect();
+    // Runs of `-` collapse, which keeps clear of reserved suffixes such as `--x-s3`.
+    while label.contains("--") {
+        label = label.replace("--", "-");
+    }
+    label = label.trim_matches('-').to_owned();
+    if label.is_empty() {
+        label.push('t');
+    }
+    format!("cm-{label}-{}-{n}-{nanos:x}", std::process::id())
+}
+
+/// Creates a fresh, empty bucket for one test and returns its name.
+///
+/// # Panics
+/// When the server refuses: the test cannot run without it.
+pub async fn fresh_bucket(client: &Client, label: &str) -> String {
+    let bucket = unique_bucket_name(label);
+    if let Err(e) = client.create_bucket().bucket(&bucket).send().await {
+        panic!(
+            "creating test bucket {bucket}: {}; is the S3 server running \
+             (`scripts/s3-server.sh start`)?",
+            aws_sdk_s3::error::DisplayErrorContext(&e)
+        );
+    }
+    bucket
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_are_unique_and_valid() {
+        let a = unique_bucket_name("Put/Get  Round Trip that is very long indeed");
+        let b = unique_bucket_name("Put/Get  Round Trip that is very long indeed");
+        assert_ne!(a, b);
+        for name in [&a, &b, &unique_bucket_name("--"), &unique_bucket_name("")] {
+            assert!((3..=63).contains(&name.len()), "{name}");
+            assert!(
+                name.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'),
+                "{name}"
+            );
+            assert!(!name.ends_with('-') && !name.contains("--"), "{name}");
+        }
+    }
+}
