@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .tools/venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# The operator commands read .env, or else the settings `make dev` uses.
+ENV_FILE ?= $(if $(wildcard .env),.env,.dev/dev.env)
 
 .PHONY: help tools test dev demo events bench eval replay forget export build fmt lint clean
 
@@ -20,6 +22,17 @@ dev: tools ## Run the three functions locally (cargo lambda watch, embedded stor
 
 demo: ## Walk one caller's journey against a running `make dev`
 	@scripts/demo.sh
+
+replay: ## Ingest every stored transcription not yet ingested (safe to repeat)
+	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- replay
+
+forget: ## Erase a caller: make forget NUMBER=+15551234567
+	@test -n "$(NUMBER)" || { echo "usage: make forget NUMBER=+15551234567"; exit 2; }
+	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- forget "$(NUMBER)"
+
+export: ## Print what is stored about a caller: make export NUMBER=+15551234567
+	@test -n "$(NUMBER)" || { echo "usage: make export NUMBER=+15551234567"; exit 2; }
+	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- export "$(NUMBER)"
 
 build: tools ## Release builds of the three functions for Lambda (arm64)
 	cargo lambda build --release --arm64

@@ -24,9 +24,17 @@ pub struct Env(HashMap<String, String>);
 
 impl Env {
     /// The process environment, after loading `.env` from the working
-    /// directory if there is one (real variables win over the file).
+    /// directory if there is one, or the file `CALLER_MEMORY_ENV_FILE` names
+    /// (real variables win over the file).
     pub fn load() -> Self {
-        let _ = dotenvy::dotenv();
+        match std::env::var_os("CALLER_MEMORY_ENV_FILE") {
+            Some(path) => {
+                let _ = dotenvy::from_path(path);
+            }
+            None => {
+                let _ = dotenvy::dotenv();
+            }
+        }
         Self(std::env::vars().collect())
     }
 
@@ -80,9 +88,10 @@ impl Env {
         }
     }
 
-    /// Whether we run inside AWS Lambda.
+    /// Whether we run inside AWS Lambda. `LAMBDA_TASK_ROOT` tells the real
+    /// service from `cargo lambda watch`, which sets only the function name.
     pub fn in_lambda(&self) -> bool {
-        self.get("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        self.get("AWS_LAMBDA_FUNCTION_NAME").is_some() && self.get("LAMBDA_TASK_ROOT").is_some()
     }
 }
 
@@ -474,11 +483,17 @@ mod tests {
                 path: "/tmp/x.db".into()
             }
         );
-        let err =
-            Common::from_env(&Env::from_pairs([("AWS_LAMBDA_FUNCTION_NAME", "f")])).unwrap_err();
+        let err = Common::from_env(&Env::from_pairs([
+            ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+            ("LAMBDA_TASK_ROOT", "/var/task"),
+        ]))
+        .unwrap_err();
         assert_eq!(err.var, "OPENMEMORY_URL");
-        let err = PayloadBackend::from_env(&Env::from_pairs([("AWS_LAMBDA_FUNCTION_NAME", "f")]))
-            .unwrap_err();
+        let err = PayloadBackend::from_env(&Env::from_pairs([
+            ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+            ("LAMBDA_TASK_ROOT", "/var/task"),
+        ]))
+        .unwrap_err();
         assert_eq!(err.var, "PAYLOAD_BUCKET");
     }
 

@@ -13,7 +13,9 @@ pub fn init() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);
-    let result = if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() {
+    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        && std::env::var_os("LAMBDA_TASK_ROOT").is_some();
+    let result = if in_lambda {
         // CloudWatch adds its own timestamp; Lambda's request id comes from the runtime span.
         builder.json().flatten_event(true).without_time().try_init()
     } else {

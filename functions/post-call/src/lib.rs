@@ -108,10 +108,14 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
                 tracing::warn!(conversation_id = stored.conversation_id.as_str(), error = %err, "memory ingestion failed; pending for replay");
             }
             log.finish(StatusCode::OK, memories.unwrap_or("stored"), None);
-            edge::json(
-                StatusCode::OK,
-                &json!({ "status": "stored", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str(), "key": stored.key, "memories": memories, "audio": stored.audio }),
-            )
+            let mut answer = json!({ "status": "stored", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str(), "key": stored.key });
+            if let Some(m) = memories {
+                answer["memories"] = m.into();
+            }
+            if let Some(a) = stored.audio {
+                answer["audio"] = a.into();
+            }
+            edge::json(StatusCode::OK, &answer)
         }
         Err(err) => {
             if edge::status_of(&err).is_server_error() {
