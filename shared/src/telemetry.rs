@@ -1,25 +1,36 @@
 //! Logging: JSON lines inside Lambda, readable lines locally.
 //!
 //! What goes into logs is decided at the call sites: phone numbers only
-//! masked, never transcripts, audio or secrets.
+//! masked, never transcripts, audio or secrets (a test captures the logs of
+//! a whole journey and checks).
 
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber once; later calls do nothing.
+/// Installs the global subscriber once, writing to stdout; later calls do nothing.
 pub fn init() {
+    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        && std::env::var_os("LAMBDA_TASK_ROOT").is_some();
+    init_with(std::io::stdout, in_lambda);
+}
+
+/// Installs the global subscriber writing to `writer`, as JSON lines or
+/// compact text; does nothing if one is installed already.
+pub fn init_with<W>(writer: W, json: bool)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| {
         EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn")
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
-    let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
-        && std::env::var_os("LAMBDA_TASK_ROOT").is_some();
-    let result = if in_lambda {
-        // CloudWatch adds its own timestamp; Lambda's request id comes from the runtime span.
+        .with_target(false)
+        .with_writer(writer);
+    let _ = if json {
+        // CloudWatch adds its own timestamp; the request id comes from the runtime's span.
         builder.json().flatten_event(true).without_time().try_init()
     } else {
         builder.compact().try_init()
     };
-    let _ = result;
 }
