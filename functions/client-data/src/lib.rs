@@ -14,6 +14,7 @@ use shared::caller::Caller;
 use shared::config::{ClientDataConfig, Env};
 use shared::http::{self as edge, RequestLog, Route};
 use shared::memory::profile::{self, CallerProfile};
+use shared::memory::search::truncate_at_word;
 use shared::memory::{DynMemoryStore, MemoryUser};
 use shared::models::{ClientDataRequest, ClientDataResponse, DynamicVariables};
 use shared::Error;
@@ -23,6 +24,10 @@ pub const NAME: &str = "client-data";
 
 /// Largest accepted body: the real one is a few hundred bytes.
 const MAX_BODY: usize = 64 * 1024;
+
+/// Bound on `last_call_summary`: ElevenLabs' summaries can run to a page, and
+/// the variable lands in the agent's prompt on every turn.
+pub const LAST_CALL_SUMMARY_MAX_CHARS: usize = 600;
 
 /// Everything built once per cold start.
 pub struct App {
@@ -157,9 +162,12 @@ pub fn returning_caller(config: &ClientDataConfig, profile: &CallerProfile) -> C
             Some(&profile.profile_summary),
             &config.default_profile_summary,
         ),
-        last_call_summary: or_default(
-            profile.last_call_summary.as_deref(),
-            &config.default_last_call_summary,
+        last_call_summary: truncate_at_word(
+            &or_default(
+                profile.last_call_summary.as_deref(),
+                &config.default_last_call_summary,
+            ),
+            LAST_CALL_SUMMARY_MAX_CHARS,
         ),
     };
     let template = if vars.user_name.is_empty() {
@@ -203,4 +211,93 @@ pub fn render(template: &str, vars: &DynamicVariables, profile: &CallerProfile) 
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ClientDataConfig {
+        ClientDataConfig::from_env(&Env::default()).unwrap()
+    }
+
+    fn profile(name: Option<&str>, summary: &str) -> CallerProfile {
+        CallerProfile {
+            user_name: name.map(str::to_owned),
+            profile_summary: "name: Ann".into(),
+            last_call_summary: Some(summary.to_owned()),
+            previous_calls: 3,
+            last_call_time: Some(1_739_537_297),
+            ..CallerProfile::default()
+        }
+    }
+
+    #[test]
+    fn a_new_caller_gets_every_variable_and_no_override() {
+        let answer = serde_json::to_value(new_caller(&config())).unwrap();
+        assert_eq!(answer["type"], "conversation_initiation_client_data");
+        assert_eq!(answer["dynamic_variables"].as_object().unwrap().len(), 3);
+        assert!(answer.get("conversation_config_override").is_none());
+    }
+
+    #[test]
+    fn a_returning_caller_is_greeted_by_name_or_without_one() {
+        let named = returning_caller(&config(), &profile(Some("Ann"), "Booked a cleaning."));
+        assert_eq!(
+            named
+                .conversation_config_override
+                .unwrap()
+                .agent
+                .unwrap()
+                .first_message
+                .as_deref(),
+            Some("Welcome back, Ann! How can I help you today?")
+        );
+        let nameless = returning_caller(&config(), &profile(None, "Booked a cleaning."));
+        assert_eq!(nameless.dynamic_variables.user_name, "");
+        assert_eq!(
+            nameless
+                .conversation_config_override
+                .unwrap()
+                .agent
+                .unwrap()
+                .first_message
+                .as_deref(),
+            Some("Welcome back! How can I help you today?")
+        );
+    }
+
+    #[test]
+    fn an_empty_template_sends_no_override() {
+        let mut c = config();
+        c.first_message_template = String::new();
+        assert!(returning_caller(&c, &profile(Some("Ann"), "x"))
+            .conversation_config_override
+            .is_none());
+    }
+
+    #[test]
+    fn the_last_call_summary_is_bounded() {
+        let long = "word ".repeat(1_000);
+        let answer = returning_caller(&config(), &profile(Some("Ann"), &long));
+        assert!(
+            answer.dynamic_variables.last_call_summary.chars().count()
+                <= LAST_CALL_SUMMARY_MAX_CHARS
+        );
+        assert!(!answer.dynamic_variables.last_call_summary.is_empty());
+    }
+
+    #[test]
+    fn templates_fill_known_placeholders_once() {
+        let vars = DynamicVariables {
+            user_name: "{user_name}".into(),
+            user_profile_summary: String::new(),
+            last_call_summary: "S".into(),
+        };
+        let p = profile(Some("x"), "S");
+        assert_eq!(
+            render("Hi {user_name}, {previous_calls} calls, last {last_call_date}: {last_call_summary} {unknown} {", &vars, &p),
+            "Hi {user_name}, 3 calls, last 2025-02-14: S {unknown} {"
+        );
+    }
 }

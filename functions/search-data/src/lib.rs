@@ -241,3 +241,75 @@ fn to_hit(hit: Hit) -> SearchHit {
         content: hit.memory.content,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config() -> SearchDataConfig {
+        SearchDataConfig::from_env(&Env::default()).unwrap()
+    }
+
+    fn check(body: Value) -> Result<Query, String> {
+        validate(serde_json::from_value(body).unwrap(), &config()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn accepts_caller_id_or_user_id_and_bounds_the_limit() {
+        let q = check(json!({"query": " dog ", "caller_id": "+15551234567"})).unwrap();
+        assert_eq!((q.text.as_str(), q.limit), ("dog", 5));
+        assert!(q.caller.known().is_some());
+        let q = check(json!({"query": "dog", "user_id": "+15551234567", "limit": "7"})).unwrap();
+        assert_eq!(q.limit, 7);
+        assert!(q.caller.known().is_some());
+        let q = check(json!({"query": "dog", "caller_id": "anonymous"})).unwrap();
+        assert!(
+            q.caller.known().is_none(),
+            "withheld is valid input, just unknown"
+        );
+        for limit in [
+            json!(0),
+            json!(21),
+            json!(-1),
+            json!(2.5),
+            json!("many"),
+            json!([1]),
+        ] {
+            let err = check(json!({"query": "dog", "caller_id": "+15551234567", "limit": limit}))
+                .unwrap_err();
+            assert!(err.contains("'limit'"), "{err}");
+        }
+    }
+
+    #[test]
+    fn explains_missing_or_wrong_fields() {
+        assert!(check(json!({"caller_id": "+15551234567"}))
+            .unwrap_err()
+            .contains("'query' is missing"));
+        assert!(check(json!({"query": "  ", "caller_id": "+15551234567"}))
+            .unwrap_err()
+            .contains("'query' is missing"));
+        assert!(check(json!({"query": 5, "caller_id": "+15551234567"}))
+            .unwrap_err()
+            .contains("must be a string"));
+        assert!(
+            check(json!({"query": "x".repeat(1_001), "caller_id": "+1555"}))
+                .unwrap_err()
+                .contains("too long")
+        );
+        assert!(check(json!({"query": "dog"}))
+            .unwrap_err()
+            .contains("system__caller_id"));
+        assert!(check(json!({"query": "dog", "caller_id": 15551234567u64}))
+            .unwrap_err()
+            .contains("must be a string"));
+    }
+
+    #[test]
+    fn an_unknown_caller_gets_an_empty_answer_with_a_hint() {
+        let a = answer(None, Vec::new());
+        assert!(!a.known_caller && a.memories.is_empty());
+        assert_eq!(a.hint.as_deref(), Some(HINT_NEW));
+    }
+}
