@@ -31,14 +31,7 @@ pub struct Admin {
 
 impl Admin {
     pub fn new(config: PostCallConfig, memory: DynMemoryStore, payloads: DynPayloadStore) -> Self {
-        let ingestor = Ingestor {
-            memory: memory.clone(),
-            payloads: payloads.clone(),
-            region: config.common.region,
-            scope: config.common.scope,
-            concurrency: config.ingest_concurrency,
-            index_key: config.index_key.clone().into_bytes(),
-        };
+        let ingestor = Ingestor::new(&config, memory.clone(), payloads.clone());
         Self {
             config,
             memory,

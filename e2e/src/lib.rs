@@ -214,3 +214,14 @@ pub fn closed_port_url() -> String {
         .port();
     format!("http://127.0.0.1:{port}")
 }
+
+/// post-call's settings for the stack's secrets (paths unused: stores are given).
+pub fn post_call_config() -> PostCallConfig {
+    PostCallConfig::from_env(&env(std::path::Path::new("/nonexistent"), &[]))
+        .expect("post-call config")
+}
+
+/// The operator commands over the given stores.
+pub fn admin(memory: DynMemoryStore, payloads: DynPayloadStore) -> admin::Admin {
+    admin::Admin::new(post_call_config(), memory, payloads)
+}

@@ -188,15 +188,7 @@ async fn memory_store_outages_degrade_within_deadlines_and_lose_nothing() {
     let down = e2e::closed_port_url();
     let dead_memory: DynMemoryStore =
         Arc::new(OpenMemoryStore::new(&down, Some("om-key"), Duration::from_millis(500)).unwrap());
-    let pc = post_call::App::new(
-        shared::config::PostCallConfig::from_env(&e2e::env(
-            std::path::Path::new("/nonexistent"),
-            &[],
-        ))
-        .unwrap(),
-        dead_memory,
-        payloads.clone(),
-    );
+    let pc = post_call::App::new(e2e::post_call_config(), dead_memory, payloads.clone());
     let call = a_call("conv_pending", "+15550004000");
     let sig =
         shared::signature::header_value(e2e::POST_CALL_KEY.as_bytes(), now(), call.as_bytes());
@@ -226,15 +218,7 @@ async fn memory_store_outages_degrade_within_deadlines_and_lose_nothing() {
     );
 
     // Replay against the healthy store finishes it, and a second replay changes nothing.
-    let admin = admin::Admin::new(
-        shared::config::PostCallConfig::from_env(&e2e::env(
-            std::path::Path::new("/nonexistent"),
-            &[],
-        ))
-        .unwrap(),
-        memory.clone(),
-        payloads.clone(),
-    );
+    let admin = e2e::admin(memory.clone(), payloads.clone());
     let first = admin.replay().await.unwrap();
     assert_eq!(first.ingested, 1, "{first:?}");
     let count = memory
@@ -348,15 +332,7 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
             "{key}"
         );
     }
-    let admin = admin::Admin::new(
-        shared::config::PostCallConfig::from_env(&e2e::env(
-            std::path::Path::new("/nonexistent"),
-            &[],
-        ))
-        .unwrap(),
-        memory.clone(),
-        payloads.clone(),
-    );
+    let admin = e2e::admin(memory.clone(), payloads.clone());
 
     let export = admin.export("(555) 000-2000").await.unwrap();
     assert_eq!(

@@ -13,7 +13,7 @@ use serde_json::json;
 use sha2::Sha256;
 
 use crate::caller::{Caller, CallerId, Region};
-use crate::config::MemoryScope;
+use crate::config::{MemoryScope, PostCallConfig};
 use crate::memory::{self, DynMemoryStore, MemoryError, MemoryUser};
 use crate::models::TranscriptionData;
 use crate::storage::{keys, ConversationId, DynPayloadStore, StorageError};
@@ -62,6 +62,18 @@ pub struct Ingestor {
 }
 
 impl Ingestor {
+    /// An ingestor as post-call (and the operator commands) configure it.
+    pub fn new(config: &PostCallConfig, memory: DynMemoryStore, payloads: DynPayloadStore) -> Self {
+        Self {
+            memory,
+            payloads,
+            region: config.common.region,
+            scope: config.common.scope,
+            concurrency: config.ingest_concurrency,
+            index_key: config.index_key.clone().into_bytes(),
+        }
+    }
+
     /// Ingests one conversation whose transcription is already stored.
     /// Errors are storage errors only; memory errors are an [`Outcome`].
     pub async fn ingest(

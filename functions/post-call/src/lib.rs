@@ -56,14 +56,7 @@ impl App {
                 .ok(),
             _ => None,
         };
-        let ingestor = Ingestor {
-            memory,
-            payloads: payloads.clone(),
-            region: config.common.region,
-            scope: config.common.scope,
-            concurrency: config.ingest_concurrency,
-            index_key: config.index_key.clone().into_bytes(),
-        };
+        let ingestor = Ingestor::new(&config, memory.clone(), payloads.clone());
         Self {
             config,
             payloads,
