@@ -123,7 +123,8 @@ impl Row {
 
 /// The rows as a Markdown table, ready to paste into the README.
 pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from("| area | measurement | result | goal | met |\n|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| area | measurement | result | goal | met |\n|---|---|---|---|---|\n");
     for r in rows {
         let _ = writeln!(
             out,
@@ -136,19 +137,4 @@ pub fn table(rows: &[Row]) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let mut s = Samples::default();
-        s.extend((1..=100).map(Duration::from_millis));
-        assert_eq!(s.p50(), Duration::from_millis(50));
-        assert_eq!(s.p99(), Duration::from_millis(99));
-        assert_eq!(s.pct(100.0), Duration::from_millis(100));
-        assert_eq!(Samples::default().p99(), Duration::ZERO);
-    }
 }

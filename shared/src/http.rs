@@ -168,6 +168,14 @@ pub fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, E
     if std::str::from_utf8(bytes).is_err() {
         return Err(Error::bad_request("the request body is not valid UTF-8"));
     }
+    // serde_json limits depth only for what it builds; fields a type
+    // ignores are skipped at any depth. Refuse such bodies whole.
+    if !crate::models::nesting_within(bytes, crate::models::MAX_JSON_DEPTH) {
+        return Err(Error::bad_request(format!(
+            "the request body nests JSON deeper than {} levels",
+            crate::models::MAX_JSON_DEPTH
+        )));
+    }
     serde_json::from_slice(bytes)
         .map_err(|e| Error::bad_request(format!("the request body is not the expected JSON: {e}")))
 }

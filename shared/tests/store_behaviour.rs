@@ -97,6 +97,91 @@ behaviour_suite!(openmemory, async {
     (store, fake)
 });
 
+// opt-in: real OpenMemory server. The same suite against a running
+// OpenMemory v1.3.0 at `OPENMEMORY_TEST_URL` (key: `OPENMEMORY_TEST_KEY`).
+// Without the variable each test returns at once with a note, so
+// `cargo test` and CI never need a server. Run with
+// `OPENMEMORY_TEST_URL=http://127.0.0.1:8080 cargo test -p caller-memory --test store_behaviour openmemory_real`.
+behaviour_suite!(openmemory_real, {
+    let Some(url) = std::env::var("OPENMEMORY_TEST_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        eprintln!("skipped: OPENMEMORY_TEST_URL is not set (opt-in: real OpenMemory server)");
+        return;
+    };
+    async move {
+        let key = std::env::var("OPENMEMORY_TEST_KEY").ok();
+        let store = shared::memory::openmemory::OpenMemoryStore::new(
+            &url,
+            key.as_deref(),
+            std::time::Duration::from_secs(60),
+        )
+        .expect("OpenMemory client");
+        (real::Fresh::new(store), ())
+    }
+});
+
+/// opt-in: real OpenMemory server. A real server cannot be emptied per
+/// test, so each test gets users of its own: every user id is scoped to a
+/// tag unique to the test (`+1555…@<tag>`, keeping the `+`).
+mod real {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use async_trait::async_trait;
+    use shared::caller::{CallerId, Region};
+    use shared::memory::{Match, Memory, MemoryError, MemoryStore, MemoryUser, NewMemory};
+
+    pub struct Fresh<S> {
+        inner: S,
+        tag: String,
+    }
+
+    impl<S> Fresh<S> {
+        pub fn new(inner: S) -> Self {
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let tag = format!("t{nanos}x{}", NEXT.fetch_add(1, Ordering::Relaxed));
+            Self { inner, tag }
+        }
+
+        fn user(&self, user: &MemoryUser) -> MemoryUser {
+            let id = CallerId::normalise(user.as_str(), Region::default()).expect("a test number");
+            MemoryUser::caller_at_agent(&id, &self.tag)
+        }
+    }
+
+    #[async_trait]
+    impl<S: MemoryStore> MemoryStore for Fresh<S> {
+        async fn add(&self, user: &MemoryUser, memory: &NewMemory) -> Result<String, MemoryError> {
+            self.inner.add(&self.user(user), memory).await
+        }
+
+        async fn recent(
+            &self,
+            user: &MemoryUser,
+            limit: usize,
+        ) -> Result<Vec<Memory>, MemoryError> {
+            self.inner.recent(&self.user(user), limit).await
+        }
+
+        async fn query(
+            &self,
+            user: &MemoryUser,
+            query: &str,
+            k: usize,
+        ) -> Result<Vec<Match>, MemoryError> {
+            self.inner.query(&self.user(user), query, k).await
+        }
+
+        async fn delete_all(&self, user: &MemoryUser) -> Result<u64, MemoryError> {
+            self.inner.delete_all(&self.user(user)).await
+        }
+    }
+}
+
 /// How many adds are in flight at once when a test adds many.
 const CONCURRENCY: usize = 8;
 

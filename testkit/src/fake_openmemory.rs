@@ -8,9 +8,11 @@
 //! - **Dedupe across users on a weak simhash.** An add whose simhash equals
 //!   any stored memory's (of any user) answers that memory's id with
 //!   `deduplicated: true` and stores nothing. The simhash is 64 bits built
-//!   from a 32-bit token hash with the bit index wrapping at 32, so it holds
-//!   32 bits of information, as the real one does; [`simhash`] is public so
-//!   tests can search for colliding texts.
+//!   from JavaScript's 31-multiplier string hash of each token (as the real
+//!   one: small, biased values for short tokens) with the bit index wrapping
+//!   at 32, so it holds at most 32 bits of information; [`simhash`] is public
+//!   so tests can search for colliding texts. (The real tokenizer also stems
+//!   and maps synonyms; the fake does not.)
 //! - **Truncation on add**: content over 200 characters keeps whole
 //!   sentences up to 200; with no sentence punctuation it is stored as `""`
 //!   ([`stored_content`]).
@@ -333,11 +335,13 @@ fn tokens(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// 32-bit FNV-1a.
-fn fnv1a32(s: &str) -> u32 {
-    s.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// The server's token hash: `h = (h << 5) - h + charCode` over UTF-16
+/// units in 32-bit arithmetic (JavaScript's classic string hash). Tokens of
+/// up to 5 characters stay below 2^27, so the hash is far from uniform; a
+/// fake with a well-mixed hash hid how often re-adds collide.
+fn js_hash32(s: &str) -> u32 {
+    s.encode_utf16()
+        .fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(u32::from(c)))
 }
 
 /// The fake's simhash: 64 counters voted on by 32-bit token hashes, with
@@ -347,7 +351,7 @@ fn fnv1a32(s: &str) -> u32 {
 pub fn simhash(text: &str) -> u64 {
     let mut votes = [0i64; 64];
     for token in tokens(text) {
-        let h = fnv1a32(&token);
+        let h = js_hash32(&token);
         for (i, v) in votes.iter_mut().enumerate() {
             if h & (1u32 << (i % 32)) != 0 {
                 *v += 1;
@@ -912,6 +916,24 @@ mod tests {
         assert_eq!(simhash("!!! ?"), 0);
         assert_eq!(simhash("Hello, WORLD"), simhash("world hello hello"));
         assert_ne!(simhash("hello world"), simhash("goodbye moon"));
+    }
+
+    #[test]
+    fn simhash_matches_the_real_server() {
+        // The server's hex form: nibble k holds bits 4k..4k+3, bit 4k highest.
+        let hex = |h: u64| -> String {
+            (0..16)
+                .map(|k| {
+                    let n = (0..4).fold(0u32, |n, j| (n << 1) | ((h >> (4 * k + j)) & 1) as u32);
+                    char::from_digit(n, 16).unwrap_or('?')
+                })
+                .collect()
+        };
+        // Observed on OpenMemory v1.3.0 (texts the real tokenizer neither
+        // stems nor maps to synonyms).
+        assert_eq!(hex(simhash("hello world")), "4918832049188320");
+        assert_eq!(hex(simhash("goodbye moon")), "8094480080944800");
+        assert_eq!(hex(simhash("the quick brown fox")), "a6018000a6018000");
     }
 
     #[test]

@@ -574,17 +574,27 @@ fn shorten(text: &str, budget: usize) -> String {
 }
 
 /// Symbols of clause tokens: no vowels, so no token is an English word
-/// the server's tokenizer would map to a synonym; three of them, so none is
-/// stemmed.
-const CLAUSE_SYMBOLS: &[u8] = b"bcdfghjkmnpqrstvwxz23456789";
+/// the server's tokenizer would map to a synonym, and no `s`, so none is
+/// stemmed (its only stemming rule without a vowel strips a final `s`).
+const CLAUSE_SYMBOLS: &[u8] = b"bcdfghjkmnpqrtvwxz23456789";
 
-/// Nothing on the first attempt; then ` (ref k7q.)` with 1, 2, 4, 8, 16
-/// tokens. The simhash is a majority vote over the text's tokens, so a
-/// token or two may not change it for a longer text; doubling them does.
-/// Derived from the user, the memory's metadata (its full text included)
-/// and the attempt, so a replay of the same memory produces the same
-/// content (and is recognised as this caller's copy) while two memories
-/// with the same words (`Yes.` at two turns) get different clauses.
+/// Characters per clause token. The server hashes tokens with JavaScript's
+/// 31-multiplier string hash: 3-character tokens all share their top 15
+/// bits, so many of them pulled every re-add towards one simhash and, on a
+/// real v1.3.0 server with many callers saying the same words, re-adds
+/// collided with each other until the add failed. Five characters spread
+/// the hash over its low 27 bits, where the text's own tokens vote.
+const CLAUSE_TOKEN_LEN: usize = 5;
+
+/// Nothing on the first attempt; then ` (ref k7q2b ….)` with 4, 8, 16, 16,
+/// 16 tokens. The simhash is a majority vote over the text's tokens, so a
+/// token or two rarely change it (simulated with the server's hash: a
+/// 1-token clause freed ~7% of collisions between callers saying the same
+/// words); four or more usually do. At 16 tokens the text keeps ~77 of the
+/// [`CONTENT_BUDGET`] characters (the full text stays in metadata). Derived from the user, the memory's metadata (its full text
+/// included) and the attempt, so a replay of the same memory produces the
+/// same content (and is recognised as this caller's copy) while two
+/// memories with the same words (`Yes.` at two turns) get different clauses.
 fn clause(user: &MemoryUser, metadata: &Map<String, Value>, attempt: u32) -> String {
     if attempt == 0 {
         return String::new();
@@ -605,10 +615,10 @@ fn clause(user: &MemoryUser, metadata: &Map<String, Value>, attempt: u32) -> Str
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     };
-    let count = 1usize << (attempt - 1).min(4);
+    let count = clause_tokens(attempt);
     let mut words: Vec<String> = Vec::with_capacity(count);
     while words.len() < count {
-        let word: String = (0..3)
+        let word: String = (0..CLAUSE_TOKEN_LEN)
             .map(|_| char::from(CLAUSE_SYMBOLS[(next() % CLAUSE_SYMBOLS.len() as u64) as usize]))
             .collect();
         // The server counts distinct tokens only.
@@ -617,6 +627,11 @@ fn clause(user: &MemoryUser, metadata: &Map<String, Value>, attempt: u32) -> Str
         }
     }
     format!(" (ref {}.)", words.join(" "))
+}
+
+/// Tokens in the clause of re-add `attempt` (≥ 1): 4, 8, then 16.
+fn clause_tokens(attempt: u32) -> usize {
+    4usize << (attempt - 1).min(2)
 }
 
 #[cfg(test)]
@@ -661,7 +676,7 @@ mod tests {
         for attempt in 1..=MAX_READDS {
             let c = clause(&user, &meta, attempt);
             assert!(c.starts_with(" (ref ") && c.ends_with(".)"), "{c}");
-            assert_eq!(c.split(' ').count() - 2, 1 << (attempt - 1), "{c}");
+            assert_eq!(c.split(' ').count() - 2, clause_tokens(attempt), "{c}");
             assert!(seen.insert(c.clone()));
             assert!(js_len(&server_content(&text, &c)) <= CONTENT_BUDGET);
         }

@@ -1,20 +1,45 @@
-//! Local ranking of one caller's memories for a query (BM25 with stemming,
-//! stop words, and priors for recency and kind). Pure and allocation-light:
-//! it runs on every search.
+//! Local ranking of one caller's memories for a query: BM25 over stemmed
+//! terms and a small synonym table, the time the query names, and priors
+//! for kind, recency and newer statements. Pure and allocation-light: it
+//! runs on every search.
 //!
-//! Tokens are runs of letters and digits, lower-cased (so `dog's` is `dog`
-//! and `s`, and `dog_name` is `dog` and `name`). Stop words are dropped
-//! from the query only: a document's stop words can never match a query
-//! term, and counting every token keeps a document's length cheap.
+//! How a score is made:
+//!
+//! 1. **Terms.** Tokens are runs of letters and digits, lower-cased (so
+//!    `dog's` is `dog` and `s`, and `dog_name` is `dog` and `name`). Stop
+//!    words are dropped from the query only: a document's stop words can
+//!    never match a query term, and counting every token keeps a
+//!    document's length cheap. Each remaining query word is a *concept*:
+//!    its stem, plus the stems [`synonyms`] lists for it at a lower weight
+//!    ("pup" also finds "puppy" and "dog"). BM25 scores the concepts.
+//! 2. **Time.** A time the query names ("last month", "in May", "two weeks
+//!    ago", "yesterday", "last time", "the first time I called", see
+//!    [`when`]) is read against the search's `now`; its words stop being
+//!    terms. Memories from calls in that time are boosted several-fold, and
+//!    are returned even when they share no word with the query ("what did I
+//!    call about in May?" is answered by May's call, whatever was said).
+//! 3. **Priors.** A profile fact or a summary is a denser answer than a
+//!    turn; a newer call wins a near-tie (a mild recency prior).
+//! 4. **Newer statements first.** Without a time in the query, a memory is
+//!    placed just behind any newer one (from a later call) that matches at
+//!    least the same query concepts: when a caller has moved, the new
+//!    address outranks the old one, whichever was worded closer to the
+//!    question. The older one stays in the answer, right behind.
 //!
 //! Stemming is the costly step, so documents are never stemmed wholesale:
 //! English Snowball stems keep a word's first letter, so only tokens that
-//! start like some query stem are stemmed, once per distinct word.
+//! start like some query stem (or synonym) are stemmed, once per distinct
+//! word.
+
+mod synonyms;
+mod when;
 
 use std::collections::HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use self::synonyms::SYNONYM_WEIGHT;
+use self::when::When;
 use super::profile::strip_date_prefix;
 use super::{Memory, MemoryKind};
 
@@ -24,7 +49,7 @@ pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
 
 /// Query terms beyond this are ignored: a spoken question is short, and it
-/// bounds the per-memory term counts.
+/// bounds the per-memory term counts (and fits a concept set in a `u64`).
 const MAX_QUERY_TERMS: usize = 32;
 
 /// The weight of a query word that asks for an attribute ([`query_weight`]).
@@ -44,30 +69,109 @@ const SUPERSEDED_FACT: f64 = 0.70;
 const RECENCY_WEIGHT: f64 = 0.10;
 const RECENCY_HALF_DAYS: f64 = 30.0;
 
+/// A memory from the time the query names scores up to this many times
+/// more (fully inside the time; less at its fuzzy edges)…
+const TIME_BOOST: f64 = 3.0;
+/// …and counts as a weak match even without a query term: roughly a
+/// tenth of what one rare shared word scores.
+const TIME_FLOOR: f64 = 0.5;
+
+/// A memory a newer call said again (at least as fully, for this query)
+/// is placed this far below that newer memory.
+const SUPERSEDED: f64 = 0.95;
+
+/// One query concept: a word of the query with its synonyms.
+struct Concept {
+    weight: f64,
+}
+
+/// The query, analysed: concepts, the stems that match them, its time.
+struct Query {
+    concepts: Vec<Concept>,
+    /// Each stem a document word may have, with the concepts it counts
+    /// for and how much.
+    targets: HashMap<String, Vec<(usize, f64)>>,
+    when: Option<When>,
+}
+
+fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
+    let words: Vec<String> = tokens(query)
+        .map(|t| {
+            let mut w = String::new();
+            push_lower(&mut w, t);
+            w
+        })
+        .collect();
+    let found = when::find(&words, now_unix_secs);
+    let timed: &[usize] = found.as_ref().map_or(&[], |f| f.words.as_slice());
+    let mut stems: Vec<String> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let one_letter =
+            word.chars().nth(1).is_none() && !word.starts_with(|c: char| c.is_numeric());
+        if one_letter || is_stop_word(word) || timed.contains(&i) {
+            continue;
+        }
+        let stem = stemmer.stem(word);
+        if !stems.iter().any(|t| *t == stem.as_ref()) {
+            stems.push(stem.into_owned());
+        }
+        if stems.len() == MAX_QUERY_TERMS {
+            break;
+        }
+    }
+    let mut targets: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+    for (q, stem) in stems.iter().enumerate() {
+        targets.entry(stem.clone()).or_default().push((q, 1.0));
+    }
+    // Synonyms only where the query did not say the word itself.
+    for (q, stem) in stems.iter().enumerate() {
+        for synonym in synonyms::expansions(stem) {
+            if stems.contains(synonym) {
+                continue;
+            }
+            let entry = targets.entry(synonym.clone()).or_default();
+            if !entry.iter().any(|(c, _)| *c == q) {
+                entry.push((q, SYNONYM_WEIGHT));
+            }
+        }
+    }
+    Query {
+        concepts: stems
+            .iter()
+            .map(|s| Concept {
+                weight: query_weight(s),
+            })
+            .collect(),
+        targets,
+        when: found.map(|f| f.when),
+    }
+}
+
 /// Ranks `memories` for `query`, best first: indices into `memories` with scores.
 ///
-/// Only memories that share at least one query term are returned; snapshots
-/// never are. An empty query (or one of stop words only) returns nothing.
-/// Equal scores are ordered newest first.
+/// Returned: memories that share at least one query concept, and when the
+/// query names a time, memories from that time; never snapshots. An empty
+/// query (or one of stop words only) returns nothing. Equal scores are
+/// ordered newest first.
 pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize, f64)> {
     let stemmer = Stemmer::create(Algorithm::English);
-    let terms = query_terms(query, &stemmer);
-    if terms.is_empty() || memories.is_empty() {
+    let q = analyse(query, &stemmer, now_unix_secs);
+    if memories.is_empty() || (q.concepts.is_empty() && q.when.is_none()) {
         return Vec::new();
     }
+    let nq = q.concepts.len();
     let first_letters: Vec<char> = {
-        let mut v: Vec<char> = terms.iter().filter_map(|t| t.chars().next()).collect();
+        let mut v: Vec<char> = q.targets.keys().filter_map(|t| t.chars().next()).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    let nq = terms.len();
 
-    // Term counts per memory, row-major; a distinct word's stem is looked
-    // up once (None: matches no query term).
-    let mut tf = vec![0u16; memories.len() * nq];
+    // Concept counts per memory, row-major; a distinct word's stem is
+    // looked up once (None: matches no target).
+    let mut tf = vec![0f64; memories.len() * nq];
     let mut lengths = vec![0u32; memories.len()];
-    let mut stems: HashMap<String, Option<u8>> = HashMap::new();
+    let mut seen: HashMap<String, Option<&Vec<(usize, f64)>>> = HashMap::new();
     let mut word = String::new();
     let mut total_length = 0u64;
     let mut documents = 0u32;
@@ -80,27 +184,26 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
         let mut length = 0u32;
         for token in tokens(ranked_text(memory)) {
             length += 1;
+            if nq == 0 {
+                continue;
+            }
             let first = token.chars().next().map(lower);
             if first.is_none_or(|c| first_letters.binary_search(&c).is_err()) {
                 continue;
             }
             word.clear();
             push_lower(&mut word, token);
-            let term = match stems.get(word.as_str()) {
-                Some(term) => *term,
+            let hits = match seen.get(word.as_str()) {
+                Some(hits) => *hits,
                 None => {
                     let stem = stemmer.stem(&word);
-                    let term = terms
-                        .iter()
-                        .position(|t| *t == stem.as_ref())
-                        .and_then(|p| u8::try_from(p).ok());
-                    stems.insert(word.clone(), term);
-                    term
+                    let hits = q.targets.get(stem.as_ref());
+                    seen.insert(word.clone(), hits);
+                    hits
                 }
             };
-            if let Some(t) = term {
-                let count = &mut row[usize::from(t)];
-                *count = count.saturating_add(1);
+            for &(concept, weight) in hits.into_iter().flatten() {
+                row[concept] += weight;
             }
         }
         lengths[i] = length;
@@ -112,33 +215,63 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
 
     let n = f64::from(documents);
     let average_length = (total_length as f64 / n).max(1.0);
-    // Each term's idf, times its weight in the query.
-    let idf: Vec<f64> = terms
+    // Each concept's idf, times its weight in the query.
+    let idf: Vec<f64> = q
+        .concepts
         .iter()
         .enumerate()
-        .map(|(q, term)| {
-            let df = tf.chunks_exact(nq).filter(|row| row[q] > 0).count() as f64;
-            (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * query_weight(term)
+        .map(|(c, concept)| {
+            let df = tf.chunks_exact(nq).filter(|row| row[c] > 0.0).count() as f64;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * concept.weight
         })
         .collect();
 
+    let call = q.when.and_then(|w| call_of(w, memories));
     let newest_fact = newest_fact_per_field(memories);
     let mut ranked: Vec<(usize, f64)> = Vec::new();
-    for (i, row) in tf.chunks_exact(nq).enumerate() {
-        if row.iter().all(|&c| c == 0) {
+    let mut masks: Vec<u64> = Vec::new();
+    for (i, memory) in memories.iter().enumerate() {
+        if memory.kind == MemoryKind::Snapshot {
             continue;
         }
+        let row = if nq == 0 {
+            &[][..]
+        } else {
+            &tf[i * nq..(i + 1) * nq]
+        };
         let norm = K1 * (1.0 - B + B * f64::from(lengths[i]) / average_length);
-        let bm25: f64 = row
-            .iter()
-            .zip(&idf)
-            .filter(|(&c, _)| c > 0)
-            .map(|(&c, idf)| {
-                let c = f64::from(c);
-                idf * c * (K1 + 1.0) / (c + norm)
-            })
-            .sum();
-        ranked.push((i, bm25 * prior(&memories[i], &newest_fact, now_unix_secs)));
+        let mut mask = 0u64;
+        let mut bm25 = 0.0;
+        for (c, (&count, idf)) in row.iter().zip(&idf).enumerate() {
+            if count > 0.0 {
+                mask |= 1 << c;
+                bm25 += idf * count * (K1 + 1.0) / (count + norm);
+            }
+        }
+        let affinity = match (q.when, call) {
+            (Some(When::LastCall | When::FirstCall), Some(key)) => {
+                if same_call(memory, key) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            (Some(when), _) => when.affinity(recency_key(memory).0),
+            (None, _) => 0.0,
+        };
+        let score = if affinity > 0.0 {
+            (bm25 + TIME_FLOOR) * (1.0 + TIME_BOOST * affinity)
+        } else {
+            bm25
+        };
+        if score <= 0.0 {
+            continue;
+        }
+        ranked.push((i, score * prior(memory, &newest_fact, now_unix_secs)));
+        masks.push(mask);
+    }
+    if q.when.is_none() {
+        place_behind_newer(memories, &mut ranked, &masks);
     }
     ranked.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
@@ -146,6 +279,64 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
             .then(a.0.cmp(&b.0))
     });
     ranked
+}
+
+/// The call a "last time" or "first time" query means: the conversation
+/// (and call time) of the caller's newest or oldest memory.
+fn call_of(when: When, memories: &[Memory]) -> Option<(i64, Option<&str>)> {
+    let calls = memories
+        .iter()
+        .filter(|m| m.kind != MemoryKind::Snapshot)
+        .map(|m| (recency_key(m).0, m.conversation_id.as_deref()));
+    match when {
+        When::LastCall => calls.max_by_key(|(time, _)| *time),
+        When::FirstCall => calls.min_by_key(|(time, _)| *time),
+        When::Between { .. } => None,
+    }
+}
+
+fn same_call(memory: &Memory, (time, conversation): (i64, Option<&str>)) -> bool {
+    match (memory.conversation_id.as_deref(), conversation) {
+        (Some(a), Some(b)) => a == b,
+        _ => recency_key(memory).0 == time,
+    }
+}
+
+/// Caps each memory's score just below the best newer memory (from a
+/// later call) that matches at least the same concepts, newest first so
+/// that a chain of restatements stays in order.
+fn place_behind_newer(memories: &[Memory], ranked: &mut [(usize, f64)], masks: &[u64]) {
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(recency_key(&memories[ranked[k].0]).0));
+    // The best score so far per concept set, among strictly newer calls.
+    let mut newer: Vec<(u64, f64)> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let time = recency_key(&memories[ranked[order[start]].0]).0;
+        let end = order[start..]
+            .iter()
+            .position(|&k| recency_key(&memories[ranked[k].0]).0 != time)
+            .map_or(order.len(), |p| start + p);
+        for &k in &order[start..end] {
+            let mask = masks[k];
+            let best = newer
+                .iter()
+                .filter(|(m, _)| m & mask == mask)
+                .map(|(_, s)| *s)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if best.is_finite() && ranked[k].1 > best * SUPERSEDED {
+                ranked[k].1 = best * SUPERSEDED;
+            }
+        }
+        for &k in &order[start..end] {
+            let (mask, score) = (masks[k], ranked[k].1);
+            match newer.iter_mut().find(|(m, _)| *m == mask) {
+                Some(entry) => entry.1 = entry.1.max(score),
+                None => newer.push((mask, score)),
+            }
+        }
+        start = end;
+    }
 }
 
 /// What of a memory is ranked: a summary without ingestion's
@@ -158,38 +349,15 @@ fn ranked_text(memory: &Memory) -> &str {
 }
 
 /// How much a query term counts. Words that ask for an attribute rather
-/// than name a subject ("name", "called") count half: in "what's my dog's
-/// name" the dog is what the memory must be about, and nearly every caller
-/// has a `name: …` fact that would otherwise answer first. Alone ("what's
-/// my name?") such a word still finds its memories.
+/// than name a subject ("name", "called", "talk about") count half: in
+/// "what's my dog's name" the dog is what the memory must be about, and
+/// nearly every caller has a `name: …` fact that would otherwise answer
+/// first. Alone ("what's my name?") such a word still finds its memories.
 fn query_weight(stem: &str) -> f64 {
     match stem {
-        "name" | "call" => ATTRIBUTE_WEIGHT,
+        "name" | "call" | "talk" | "ask" | "discuss" | "speak" => ATTRIBUTE_WEIGHT,
         _ => 1.0,
     }
-}
-
-/// The query's distinct stems, stop words and one-letter words removed.
-fn query_terms(query: &str, stemmer: &Stemmer) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    let mut word = String::new();
-    for token in tokens(query) {
-        word.clear();
-        push_lower(&mut word, token);
-        let one_letter =
-            word.chars().nth(1).is_none() && !word.starts_with(|c: char| c.is_numeric());
-        if one_letter || is_stop_word(&word) {
-            continue;
-        }
-        let stem = stemmer.stem(&word);
-        if !terms.iter().any(|t| *t == stem.as_ref()) {
-            terms.push(stem.into_owned());
-        }
-        if terms.len() == MAX_QUERY_TERMS {
-            break;
-        }
-    }
-    terms
 }
 
 /// Runs of letters and digits.
@@ -293,6 +461,8 @@ fn is_stop_word(word: &str) -> bool {
             | "by"
             | "can"
             | "could"
+            | "current"
+            | "currently"
             | "did"
             | "do"
             | "does"
@@ -319,6 +489,7 @@ fn is_stop_word(word: &str) -> bool {
             | "it"
             | "its"
             | "just"
+            | "lately"
             | "know"
             | "last"
             | "me"
@@ -343,6 +514,8 @@ fn is_stop_word(word: &str) -> bool {
             | "out"
             | "over"
             | "please"
+            | "recent"
+            | "recently"
             | "remember"
             | "said"
             | "say"

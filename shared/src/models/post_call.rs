@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::null_as_default;
+use super::{nesting_within, null_as_default, MAX_JSON_DEPTH};
 
 /// A parsed post-call webhook.
 #[derive(Debug)]
@@ -63,11 +63,37 @@ struct UnknownData {
 
 impl<'a> Envelope<'a> {
     /// Parses a webhook body. Fails only when the envelope itself is not
-    /// usable (not JSON, no `type` or `data`, or a known type whose `data`
-    /// lacks what we need).
+    /// usable (not JSON, not an object, nested deeper than
+    /// [`MAX_JSON_DEPTH`], no `type` or `data`, or a known type whose `data`
+    /// is not an object or lacks what we need).
     pub fn parse(body: &'a [u8]) -> Result<Self, serde_json::Error> {
+        use serde::de::Error as _;
+        // `data` is first read as a RawValue, which serde_json skips over
+        // without counting depth; so do unknown fields. Check it here.
+        if !nesting_within(body, MAX_JSON_DEPTH) {
+            return Err(serde_json::Error::custom(format!(
+                "recursion limit exceeded: the JSON nests deeper than {MAX_JSON_DEPTH} levels"
+            )));
+        }
+        // serde reads a struct from an array too, field by field in order;
+        // a webhook is an object, and so is a known type's `data`.
+        if !starts_object(body) {
+            return Err(serde_json::Error::custom(
+                "the webhook body must be a JSON object",
+            ));
+        }
         let raw: RawEnvelope<'a> = serde_json::from_slice(body)?;
         let data = raw.data.get();
+        let known = matches!(
+            raw.kind.as_str(),
+            "post_call_transcription" | "post_call_audio" | "call_initiation_failure"
+        );
+        if known && !starts_object(data.as_bytes()) {
+            return Err(serde_json::Error::custom(format!(
+                "`data` of a {} webhook must be a JSON object",
+                raw.kind
+            )));
+        }
         let event = match raw.kind.as_str() {
             "post_call_transcription" => {
                 PostCallEvent::Transcription(Box::new(serde_json::from_str(data)?))
@@ -77,8 +103,9 @@ impl<'a> Envelope<'a> {
                 PostCallEvent::CallInitiationFailure(serde_json::from_str(data)?)
             }
             _ => PostCallEvent::Unknown {
-                conversation_id: serde_json::from_str::<UnknownData>(data)
-                    .ok()
+                conversation_id: starts_object(data.as_bytes())
+                    .then(|| serde_json::from_str::<UnknownData>(data).ok())
+                    .flatten()
                     .and_then(|d| d.conversation_id),
             },
         };
@@ -88,6 +115,11 @@ impl<'a> Envelope<'a> {
             event,
         })
     }
+}
+
+/// Whether JSON text opens an object (after any leading whitespace).
+fn starts_object(json: &[u8]) -> bool {
+    json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// `data` of `post_call_transcription`: the whole conversation.

@@ -1,0 +1,466 @@
+//! Section 3: cold start and binary size.
+//!
+//! Each function's release binary is started under a minimal Lambda
+//! Runtime API emulator: `GET …/invocation/next` hands out one API Gateway
+//! v2 event, `POST …/invocation/{id}/response` takes the answer. Cold start
+//! is the time from spawning the process to that answer arriving; "init" is
+//! the time to the runtime's first `next` (the configuration read and the
+//! clients built). Every later `next` is left hanging until the process is
+//! killed, as Lambda leaves a frozen instance.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use testkit::fake_openmemory::FakeOpenMemory;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use crate::fixtures::{self, apigw_event, bearer, caller};
+use crate::stats::{mib, ms, Row, Samples, Verdict};
+
+const SECTION: &str = "3 · cold start";
+const STARTS: usize = 10;
+const GOAL: Duration = Duration::from_millis(30);
+const SIZE_GOAL: u64 = 8 * 1024 * 1024;
+pub const FUNCTIONS: [&str; 3] = ["client-data", "search-data", "post-call"];
+
+/// Where the functions' release binaries are: next to this one (both are
+/// built into `target/release`), or `BENCH_BIN_DIR`.
+pub fn bin_dir() -> PathBuf {
+    let dir = match std::env::var_os("BENCH_BIN_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("target/release")),
+    };
+    // Absolute: the functions run in a temporary working directory.
+    std::fs::canonicalize(&dir).unwrap_or(dir)
+}
+
+/// The size rows.
+pub fn sizes() -> Vec<Row> {
+    let dir = bin_dir();
+    FUNCTIONS
+        .iter()
+        .map(|name| {
+            let path = dir.join(name);
+            match std::fs::metadata(&path) {
+                Ok(meta) => Row::new(
+                    SECTION,
+                    format!("{name} release binary (x86_64, stripped, fat LTO)"),
+                    format!("{} ({} bytes)", mib(meta.len()), meta.len()),
+                    format!("≤ {}", mib(SIZE_GOAL)),
+                    Verdict::of(meta.len() <= SIZE_GOAL),
+                ),
+                Err(_) => Row::new(
+                    SECTION,
+                    format!("{name} release binary"),
+                    format!("not found at {} (run `make bench`)", path.display()),
+                    format!("≤ {}", mib(SIZE_GOAL)),
+                    Verdict::Missed,
+                ),
+            }
+        })
+        .collect()
+}
+
+/// What the emulator saw.
+enum Seen {
+    /// The runtime asked for its first event.
+    Next(Instant),
+    /// The answer arrived (with its body).
+    Response(Instant, Bytes),
+    /// The runtime reported an error.
+    Error(String),
+}
+
+/// A Runtime API emulator serving one event, on a loopback port.
+struct Emulator {
+    port: u16,
+    seen: mpsc::UnboundedReceiver<Seen>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Emulator {
+    async fn start(event: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let port = listener.local_addr().expect("local addr").port();
+        let (tx, seen) = mpsc::unbounded_channel();
+        let event = Bytes::from(event);
+        let served = Arc::new(AtomicBool::new(false));
+        let task = tokio::spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                let (tx, event, served) = (tx.clone(), event.clone(), served.clone());
+                connections.spawn(async move {
+                    let svc = service_fn(move |req: hyper::Request<Incoming>| {
+                        let (tx, event, served) = (tx.clone(), event.clone(), served.clone());
+                        async move { Ok::<_, Infallible>(answer(req, &tx, event, &served).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), svc)
+                        .await;
+                });
+            }
+        });
+        Self { port, seen, task }
+    }
+}
+
+async fn answer(
+    req: hyper::Request<Incoming>,
+    tx: &mpsc::UnboundedSender<Seen>,
+    event: Bytes,
+    served: &AtomicBool,
+) -> hyper::Response<Full<Bytes>> {
+    let at = Instant::now();
+    let path = req.uri().path().to_owned();
+    let next = req.method() == hyper::Method::GET && path == "/2018-06-01/runtime/invocation/next";
+    if next {
+        if served.swap(true, Ordering::SeqCst) {
+            // One invocation per instance: later polls wait for the kill.
+            std::future::pending::<()>().await;
+        }
+        let _ = tx.send(Seen::Next(at));
+        let deadline = (shared::dates::now_unix_secs() + 30) * 1_000;
+        return hyper::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .header("lambda-runtime-aws-request-id", "bench-request-1")
+            .header("lambda-runtime-deadline-ms", deadline.to_string())
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:bench",
+            )
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000;Sampled=0",
+            )
+            .body(Full::new(event))
+            .expect("static response");
+    }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    if path.ends_with("/response") {
+        let _ = tx.send(Seen::Response(at, body));
+    } else {
+        let _ = tx.send(Seen::Error(format!(
+            "{path}: {}",
+            String::from_utf8_lossy(&body)
+        )));
+    }
+    hyper::Response::builder()
+        .status(202)
+        .body(Full::new(Bytes::from_static(b"{\"status\":\"OK\"}")))
+        .expect("static response")
+}
+
+/// One way of starting a function.
+struct Start {
+    function: &'static str,
+    label: &'static str,
+    env: Vec<(String, String)>,
+    /// A fresh event per start (post-call events carry a fresh signature).
+    event: Box<dyn Fn(usize) -> String + Send + Sync>,
+    /// Text the answer (API Gateway response JSON) must contain.
+    expect: &'static str,
+}
+
+/// Times from spawn to the first `next` and to the answer, once.
+async fn once(
+    bin: &Path,
+    start: &Start,
+    i: usize,
+    dir: &Path,
+) -> Result<(Duration, Duration), String> {
+    let mut emulator = Emulator::start((start.event)(i)).await;
+    let stderr_path = dir.join(format!("{}-{i}.stderr", start.function));
+    let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(bin);
+    // Lambda's environment is small and fixed; the bench's own must not
+    // leak in (a `.env`, `RUST_LOG`, a `CALLER_MEMORY_ENV_FILE`).
+    cmd.env_clear()
+        .current_dir(dir)
+        .env(
+            "AWS_LAMBDA_RUNTIME_API",
+            format!("127.0.0.1:{}", emulator.port),
+        )
+        .env("AWS_LAMBDA_FUNCTION_NAME", start.function)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env(
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            format!("/aws/lambda/{}", start.function),
+        )
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .envs(start.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr);
+    let spawned = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("spawn {}: {e}", bin.display()))?;
+    let mut init = None;
+    let outcome = loop {
+        match tokio::time::timeout(Duration::from_secs(10), emulator.seen.recv()).await {
+            Ok(Some(Seen::Next(at))) => init = Some(at - spawned),
+            Ok(Some(Seen::Response(at, body))) => {
+                let (status, text) = decode_answer(&body);
+                break if status == 200 && text.contains(start.expect) {
+                    Ok((init.unwrap_or_default(), at - spawned))
+                } else {
+                    Err(format!("unexpected answer {status}: {text}"))
+                };
+            }
+            Ok(Some(Seen::Error(e))) => break Err(format!("runtime error: {e}")),
+            Ok(None) | Err(_) => break Err("no answer within 10 s".into()),
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome.map_err(|e| {
+        let log = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        let tail: String = log.lines().rev().take(5).collect::<Vec<_>>().join(" / ");
+        format!("{e} (stderr: {tail})")
+    })
+}
+
+/// The status and body of an API Gateway v2 response. `lambda_http`
+/// sends a `Body::Binary` answer base64-encoded (`isBase64Encoded`), which
+/// API Gateway decodes; so does this.
+fn decode_answer(raw: &[u8]) -> (i64, String) {
+    use base64::Engine;
+    let v: serde_json::Value = serde_json::from_slice(raw).unwrap_or_default();
+    let status = v["statusCode"].as_i64().unwrap_or(0);
+    let body = v["body"].as_str().unwrap_or("");
+    let text = if v["isBase64Encoded"].as_bool() == Some(true) {
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    } else {
+        body.to_owned()
+    };
+    (status, text)
+}
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The cold-start rows.
+pub async fn run() -> Vec<Row> {
+    let bin_dir = bin_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let db = d.join("memory.sqlite3").to_string_lossy().into_owned();
+    let payloads = d.join("payloads").to_string_lossy().into_owned();
+    let fake = FakeOpenMemory::start(None).await;
+    let cd_caller = caller(21);
+    let sd_caller = caller(22);
+    {
+        let om = shared::memory::openmemory::OpenMemoryStore::new(
+            &fake.url(),
+            None,
+            Duration::from_secs(5),
+        )
+        .expect("OpenMemory client");
+        fixtures::seed_calls(&om, &cd_caller, 2, 3, "ccd").await;
+        fixtures::seed_calls(&om, &sd_caller, 4, 3, "csd").await;
+    }
+    let url = fake.url();
+
+    let cd_event = {
+        let body = fixtures::client_data_body(&cd_caller);
+        let auth = bearer(fixtures::CLIENT_DATA_KEY);
+        move |_: usize| {
+            apigw_event(
+                "POST",
+                "/webhook/client-data",
+                Some(&body),
+                &[("authorization", &auth)],
+            )
+        }
+    };
+    let sd_event = {
+        let body = fixtures::search_body(&sd_caller);
+        let auth = bearer(fixtures::SEARCH_DATA_KEY);
+        move |_: usize| {
+            apigw_event(
+                "POST",
+                "/webhook/search-data",
+                Some(&body),
+                &[("authorization", &auth)],
+            )
+        }
+    };
+    let pc_event = |tag: &'static str| {
+        move |i: usize| {
+            let body = fixtures::transcription(
+                &format!("conv_cold_{tag}_{i:03}"),
+                &caller(30 + i),
+                shared::dates::now_unix_secs() - 600,
+                3,
+                i as u64 + 77,
+            );
+            let sig = fixtures::signature(body.as_bytes());
+            apigw_event(
+                "POST",
+                "/webhook/post-call",
+                Some(&body),
+                &[("elevenlabs-signature", &sig)],
+            )
+        }
+    };
+    let keys = [
+        ("ELEVENLABS_CLIENT_DATA_KEY", fixtures::CLIENT_DATA_KEY),
+        ("ELEVENLABS_SEARCH_DATA_KEY", fixtures::SEARCH_DATA_KEY),
+        ("ELEVENLABS_POST_CALL_KEY", fixtures::POST_CALL_KEY),
+        ("RUST_LOG", "info"),
+    ];
+    let with = |extra: &[(&str, &str)]| {
+        let mut v = vars(&keys);
+        v.extend(vars(extra));
+        v
+    };
+    let starts = vec![
+        Start {
+            function: "client-data",
+            label: "OpenMemory (fake, no latency), returning caller",
+            env: with(&[("OPENMEMORY_URL", &url)]),
+            event: Box::new(cd_event.clone()),
+            expect: "Welcome back",
+        },
+        Start {
+            function: "search-data",
+            label: "OpenMemory (fake, no latency), search",
+            env: with(&[("OPENMEMORY_URL", &url)]),
+            event: Box::new(sd_event.clone()),
+            expect: "known_caller",
+        },
+        Start {
+            function: "post-call",
+            label: "OpenMemory (fake, no latency) + local payloads, signed 50-turn transcription",
+            env: with(&[
+                ("OPENMEMORY_URL", &url),
+                ("PAYLOAD_STORAGE_PATH", &payloads),
+            ]),
+            event: Box::new(pc_event("om")),
+            expect: "ingested",
+        },
+        Start {
+            function: "post-call",
+            label: "S3 configured (AWS env credentials, region), GET /health",
+            env: with(&[
+                ("OPENMEMORY_URL", &url),
+                ("PAYLOAD_BUCKET", "bench-payloads"),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_DEFAULT_REGION", "us-east-1"),
+                ("AWS_ACCESS_KEY_ID", "AKIDBENCHEXAMPLE"),
+                ("AWS_SECRET_ACCESS_KEY", "bench-secret-access-key"),
+                ("AWS_SESSION_TOKEN", "bench-session-token"),
+            ]),
+            event: Box::new(|_| apigw_event("GET", "/health", None, &[])),
+            expect: "\"ok\":true",
+        },
+        Start {
+            function: "client-data",
+            label: "embedded store (temp dir)",
+            env: with(&[("OPENMEMORY_DB_PATH", &db)]),
+            event: Box::new(cd_event),
+            expect: "conversation_initiation_client_data",
+        },
+        Start {
+            function: "search-data",
+            label: "embedded store (temp dir)",
+            env: with(&[("OPENMEMORY_DB_PATH", &db)]),
+            event: Box::new(sd_event),
+            expect: "known_caller",
+        },
+        Start {
+            function: "post-call",
+            label: "embedded store + local payloads, signed 50-turn transcription",
+            env: with(&[
+                ("OPENMEMORY_DB_PATH", &db),
+                ("PAYLOAD_STORAGE_PATH", &payloads),
+            ]),
+            event: Box::new(pc_event("emb")),
+            expect: "ingested",
+        },
+    ];
+
+    let mut rows = Vec::new();
+    for start in &starts {
+        let bin = bin_dir.join(start.function);
+        let mut inits = Samples::default();
+        let mut totals = Samples::default();
+        let mut failure = None;
+        // One unmeasured start: the page cache, and the embedded store's
+        // file and schema, as a warm Lambda host would have them.
+        if let Err(e) = once(&bin, start, 1_000, d).await {
+            failure = Some(e);
+        }
+        for i in 0..STARTS {
+            if failure.is_some() {
+                break;
+            }
+            match once(&bin, start, i, d).await {
+                Ok((init, total)) => {
+                    inits.push(init);
+                    totals.push(total);
+                }
+                Err(e) => failure = Some(e),
+            }
+        }
+        let what = format!("{} · {}", start.function, start.label);
+        rows.push(match failure {
+            Some(e) => Row::new(
+                SECTION,
+                what,
+                format!("failed: {e}"),
+                format!("median ≤ {}", ms(GOAL)),
+                Verdict::Missed,
+            ),
+            None => Row::new(
+                SECTION,
+                format!("{what} (median of {STARTS} starts)"),
+                format!(
+                    "spawn → answer {} (max {}); spawn → first `next` (init) {}",
+                    ms(totals.p50()),
+                    ms(totals.pct(100.0)),
+                    ms(inits.p50())
+                ),
+                format!("median ≤ {}", ms(GOAL)),
+                Verdict::of(totals.p50() <= GOAL),
+            ),
+        });
+    }
+    drop(fake);
+    rows
+}
