@@ -17,6 +17,13 @@ tools: ## Install cargo-lambda into .tools/ (from PyPI)
 test: ## Format check, clippy, every test (starts a local S3 server), cfn-lint
 	@scripts/test.sh
 
+bench: ## Measure speed: handlers, loopback latency, cold start, size, audio memory, scale (one table)
+	cargo build --release -p client-data -p search-data -p post-call
+	cargo run --quiet --release -p bench
+
+eval: ## Retrieval quality on the generated set: hit@k, newest first, isolation, latency (one table)
+	cargo run --quiet --release -p eval -- run
+
 dev: tools ## Run the three functions locally (cargo lambda watch, embedded store, local payloads)
 	@scripts/dev.sh
 

@@ -67,6 +67,9 @@ pub async fn run() -> Vec<Row> {
             times.push(took);
             worst_ratio = worst_ratio.max(peak as f64 / body_len as f64);
         }
+        if size == 10 * MIB {
+            rows.push(lambda_http_conversion(size));
+        }
         rows.push(Row::new(
             SECTION,
             format!(
@@ -83,6 +86,43 @@ pub async fn run() -> Vec<Row> {
         ));
     }
     rows
+}
+
+/// What `lambda_http` itself holds turning the API Gateway event into a
+/// request, before our handler runs: the event text and the body string
+/// unescaped from it. Outside our code; shown for the whole picture (and
+/// Lambda refuses invocations over 6 MB anyway).
+fn lambda_http_conversion(size: usize) -> Row {
+    let body = audio_webhook("conv_audio_event", size);
+    let body_len = body.len();
+    let text = String::from_utf8(body).expect("ASCII body");
+    let sig = fixtures::signature(text.as_bytes());
+    let event = fixtures::apigw_event(
+        "POST",
+        "/webhook/post-call",
+        Some(&text),
+        &[(post_call::SIGNATURE_HEADER, &sig)],
+    );
+    drop(text);
+    let base = alloc::current() - event.len();
+    alloc::reset_peak();
+    let start = Instant::now();
+    let req = lambda_http::request::from_str(&event).expect("an API Gateway event");
+    let took = start.elapsed();
+    let peak = alloc::peak() - base;
+    drop(req);
+    Row::info(
+        SECTION,
+        format!(
+            "for comparison, outside our code: `lambda_http` turning the API Gateway event of a {} body into a request",
+            mib(body_len as u64)
+        ),
+        format!(
+            "time {}; peak heap {:.2}× the payload (event text + body string)",
+            ms(took),
+            peak as f64 / body_len as f64
+        ),
+    )
 }
 
 /// A `post_call_audio` webhook whose body is about `size` bytes: random

@@ -74,6 +74,59 @@ pub fn sizes() -> Vec<Row> {
         .collect()
 }
 
+/// Prints the one-time cost of reading phone numbers, in nanoseconds:
+/// loading phonenumber's metadata database, the first normalisation after
+/// it, and a second one. Run as `bench probe` in a fresh process.
+pub fn probe() {
+    use shared::caller::{CallerId, Region};
+    let t = Instant::now();
+    let db = &*phonenumber::metadata::DATABASE;
+    let load = t.elapsed();
+    assert!(db.by_code(&1).is_some());
+    let t = Instant::now();
+    assert!(CallerId::normalise("+15552000001", Region::default()).is_some());
+    let first = t.elapsed();
+    let t = Instant::now();
+    assert!(CallerId::normalise("+15552000002", Region::default()).is_some());
+    let second = t.elapsed();
+    println!(
+        "{} {} {}",
+        load.as_nanos(),
+        first.as_nanos(),
+        second.as_nanos()
+    );
+}
+
+/// Section 3's probe row: `bench probe` in fresh processes.
+fn probe_row() -> Row {
+    let mut load = Samples::default();
+    let mut first = Samples::default();
+    let mut second = Samples::default();
+    let exe = std::env::current_exe().expect("own path");
+    for _ in 0..5 {
+        let out = Command::new(&exe).arg("probe").output().expect("probe");
+        let nanos: Vec<u64> = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [l, f, s] = nanos[..] {
+            load.push(Duration::from_nanos(l));
+            first.push(Duration::from_nanos(f));
+            second.push(Duration::from_nanos(s));
+        }
+    }
+    Row::info(
+        SECTION,
+        "where the first answer's time goes: phonenumber's metadata database, first use in a fresh process (median of 5)",
+        format!(
+            "load {} + first normalise {}; later normalise {}",
+            ms(load.p50()),
+            ms(first.p50()),
+            ms(second.p50())
+        ),
+    )
+}
+
 /// What the emulator saw.
 enum Seen {
     /// The runtime asked for its first event.
@@ -391,6 +444,22 @@ pub async fn run() -> Vec<Row> {
         },
         Start {
             function: "client-data",
+            label: "OpenMemory (fake), withheld caller: answers without reading a phone number",
+            env: with(&[("OPENMEMORY_URL", &url)]),
+            event: Box::new(|_| {
+                let body = fixtures::client_data_body("anonymous");
+                let auth = bearer(fixtures::CLIENT_DATA_KEY);
+                apigw_event(
+                    "POST",
+                    "/webhook/client-data",
+                    Some(&body),
+                    &[("authorization", &auth)],
+                )
+            }),
+            expect: "conversation_initiation_client_data",
+        },
+        Start {
+            function: "client-data",
             label: "embedded store (temp dir)",
             env: with(&[("OPENMEMORY_DB_PATH", &db)]),
             event: Box::new(cd_event),
@@ -462,5 +531,6 @@ pub async fn run() -> Vec<Row> {
         });
     }
     drop(fake);
+    rows.push(probe_row());
     rows
 }

@@ -158,6 +158,56 @@ pub fn transcription(
     fillers: usize,
     seed: u64,
 ) -> String {
+    transcription_with(
+        conversation_id,
+        customer,
+        start,
+        fillers,
+        seed,
+        None,
+        &mut |_| true,
+    )
+}
+
+/// The three data-collection answers of a call.
+pub struct Facts {
+    pub name: String,
+    pub city: String,
+    pub dog_name: String,
+}
+
+impl Facts {
+    /// Answers no call gave before: made-up words from `rng`.
+    pub fn fresh(rng: &mut Rng) -> Self {
+        let mut word = || {
+            const SYLLABLES: [&str; 16] = [
+                "ka", "lo", "mi", "ter", "van", "du", "sel", "ri", "po", "zan", "bel", "ko", "ma",
+                "nu", "tis", "gor",
+            ];
+            let mut w: String = (0..3).map(|_| rng.pick(&SYLLABLES)).collect();
+            w[..1].make_ascii_uppercase();
+            w
+        };
+        Self {
+            name: format!("{} {}", word(), word()),
+            city: format!("{} {}", word(), word()),
+            dog_name: format!("{} {}", word(), word()),
+        }
+    }
+}
+
+/// [`transcription`] with the given data-collection answers instead of
+/// the bench caller's usual ones (Angelo Rossi, with his dog Biscuit), and
+/// only caller turns `accept` takes (others are drawn again).
+pub fn transcription_with(
+    conversation_id: &str,
+    customer: &str,
+    start: i64,
+    fillers: usize,
+    seed: u64,
+    facts: Option<&Facts>,
+    accept: &mut dyn FnMut(&str) -> bool,
+) -> String {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let user_turns = TURNS / 2;
     let mut transcript = Vec::with_capacity(TURNS);
@@ -179,17 +229,42 @@ pub fn transcription(
             let message = if filler {
                 rng.pick(&FILLERS).to_owned()
             } else {
-                utterance(&mut rng)
+                let mut text = utterance(&mut rng);
+                for _ in 0..1_000 {
+                    if accept(&text) {
+                        break;
+                    }
+                    text = utterance(&mut rng);
+                }
+                text
             };
             transcript.push(json!({ "role": "user", "message": message, "time_in_call_secs": at }));
             user_turn += 1;
         }
     }
-    let summary = format!(
-        "Angelo called about {} and {}; the agent booked a follow-up.",
-        rng.pick(&SUBJECTS),
-        rng.pick(&SUBJECTS)
-    );
+    let city = rng.pick(&CITIES);
+    let (name, city, dog_name) = match facts {
+        Some(f) => (f.name.as_str(), f.city.as_str(), f.dog_name.as_str()),
+        None => ("Angelo Rossi", city, "Biscuit"),
+    };
+    let first_name = name.split(' ').next().unwrap_or(name);
+    let summary_of = |rng: &mut Rng| {
+        format!(
+            "{first_name} called about {} and {}; the agent booked a follow-up for the {}th.",
+            rng.pick(&SUBJECTS),
+            rng.pick(&SUBJECTS),
+            2 + rng.below(27)
+        )
+    };
+    // As ingestion will store it: dated.
+    let dated = |summary: &str| format!("Call on {}: {summary}", shared::dates::date_of(start));
+    let mut summary = summary_of(&mut rng);
+    for _ in 0..1_000 {
+        if accept(&dated(&summary)) {
+            break;
+        }
+        summary = summary_of(&mut rng);
+    }
     json!({
         "type": "post_call_transcription",
         "event_timestamp": start + 300,
@@ -201,9 +276,9 @@ pub fn transcription(
                     "external_number": customer, "call_sid": format!("CA{conversation_id}") } },
             "analysis": { "call_successful": "success", "transcript_summary": summary,
                 "data_collection_results": {
-                    "name": { "data_collection_id": "name", "value": "Angelo Rossi", "rationale": "stated" },
-                    "city": { "data_collection_id": "city", "value": rng.pick(&CITIES), "rationale": "stated" },
-                    "dog_name": { "data_collection_id": "dog_name", "value": "Biscuit", "rationale": "stated" }
+                    "name": { "data_collection_id": "name", "value": name, "rationale": "stated" },
+                    "city": { "data_collection_id": "city", "value": city, "rationale": "stated" },
+                    "dog_name": { "data_collection_id": "dog_name", "value": dog_name, "rationale": "stated" }
                 } },
             "conversation_initiation_client_data": { "dynamic_variables": {
                 "system__caller_id": customer, "system__called_number": AGENT_NUMBER,

@@ -39,6 +39,22 @@ impl Samples {
     pub fn p99(&self) -> Duration {
         self.pct(99.0)
     }
+
+    /// The p99 of each of `batches` consecutive slices of the samples:
+    /// their median and their worst. On a shared machine another process
+    /// can stall one stretch of a run; it then spoils one batch's p99, not
+    /// the median of them.
+    pub fn batch_p99(&self, batches: usize) -> (Duration, Duration) {
+        let size = (self.0.len() / batches.max(1)).max(1);
+        let mut p99s: Vec<Duration> = self
+            .0
+            .chunks(size)
+            .map(|c| Samples(c.to_vec()).p99())
+            .collect();
+        p99s.sort_unstable();
+        let worst = p99s.last().copied().unwrap_or_default();
+        (p99s.get(p99s.len() / 2).copied().unwrap_or_default(), worst)
+    }
 }
 
 /// Milliseconds, with the precision the magnitude deserves.

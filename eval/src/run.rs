@@ -70,6 +70,10 @@ impl Stack {
         let mut env = Env::from_pairs([
             ("ELEVENLABS_POST_CALL_KEY", POST_CALL_KEY),
             ("ELEVENLABS_SEARCH_DATA_KEY", SEARCH_DATA_KEY),
+            // One add at a time: memories of a call are then stored in
+            // plan order, so ties between them break the same way on every
+            // run and the numbers are reproducible.
+            ("INGEST_CONCURRENCY", "1"),
         ]);
         env.set(
             "PAYLOAD_STORAGE_PATH",

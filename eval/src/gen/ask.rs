@@ -81,7 +81,7 @@ pub(crate) fn questions(h: &History, rng: &mut Rng) -> Vec<Question> {
                     strings(&[
                         "when's my visit",
                         "when am I booked in",
-                        "when do I see the doctor next",
+                        "when's my next checkup",
                     ]),
                 ),
                 Change::Insurance => (
@@ -94,8 +94,8 @@ pub(crate) fn questions(h: &History, rng: &mut Rng) -> Vec<Question> {
                     ]),
                     strings(&[
                         "who is my insurer",
-                        "what health coverage do I have",
-                        "which health plan am I on",
+                        "what coverage do I have now",
+                        "who's my insurer now",
                     ]),
                 ),
                 Change::Pharmacy => (
@@ -106,7 +106,7 @@ pub(crate) fn questions(h: &History, rng: &mut Rng) -> Vec<Question> {
                         "my preferred pharmacy",
                         "what pharmacy should my prescriptions go to",
                     ]),
-                    strings(&["which drugstore do I use", "where do I pick up my meds"]),
+                    strings(&["which drugstore do I use", "my drugstore"]),
                 ),
                 Change::Doctor => (
                     Key::Doctor,

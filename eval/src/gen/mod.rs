@@ -276,10 +276,11 @@ fn live(persona: &Persona, index: usize, rng: &mut Rng) -> Life {
         ),
     ];
     let areas = ["312", "773", "847", "630", "708", "224"];
-    let cell = [
-        spoken_number(*rng.pick(&areas), rng.range(20, 99) as u32),
-        spoken_number(*rng.pick(&areas), rng.range(20, 99) as u32),
-    ];
+    let cell_number = |rng: &mut Rng| {
+        let area = *rng.pick(&areas);
+        spoken_number(area, rng.range(20, 99) as u32)
+    };
+    let cell = [cell_number(rng), cell_number(rng)];
     let mut insurers = bank::INSURERS.to_vec();
     rng.shuffle(&mut insurers);
     let mut pharmacies = bank::PHARMACIES.to_vec();
@@ -340,7 +341,7 @@ fn live(persona: &Persona, index: usize, rng: &mut Rng) -> Life {
         rng.range(1948, 2001)
     );
     let relative = *rng.pick(&bank::RELATIVES);
-    let relative_phone = spoken_number(*rng.pick(&areas), rng.range(20, 99) as u32);
+    let relative_phone = cell_number(rng);
     Life {
         persona: *persona,
         number,
@@ -365,7 +366,7 @@ fn live(persona: &Persona, index: usize, rng: &mut Rng) -> Life {
         ),
         partner: *rng.pick(&bank::PARTNERS),
         trip: *rng.pick(&bank::TRIPS),
-        preferred: *rng.pick(&bank::PREFERRED_TIMES),
+        preferred: bank::PREFERRED_TIMES[rng.below(bank::PREFERRED_TIMES.len())],
         relative: (relative, relative_phone),
     }
 }
@@ -1120,7 +1121,7 @@ impl Script<'_> {
                             spoken_date(new_day)
                         ),
                         format!(
-                            "I have to move my {} from {} to {}, {} {}, at {clock} if that's open",
+                            "I have to move my {} appointment from {} to {}, {} {}, at {clock} if that's open",
                             appt.kind,
                             weekday(day),
                             nd.weekday(),
@@ -1154,7 +1155,10 @@ impl Script<'_> {
                     ));
                     let text = said(
                         self.rng,
-                        &format!("yes, {} at {clock} is perfect, thanks", nd.weekday()),
+                        &format!(
+                            "yes, the {} appointment at {clock} is perfect, thanks",
+                            nd.weekday()
+                        ),
                     );
                     self.state(Key::Appointment, 1, true, &text);
                 }

@@ -21,10 +21,11 @@
 //! 3. **Priors.** A profile fact or a summary is a denser answer than a
 //!    turn; a newer call wins a near-tie (a mild recency prior).
 //! 4. **Newer statements first.** Without a time in the query, a memory is
-//!    placed just behind any newer one (from a later call) that matches at
-//!    least the same query concepts: when a caller has moved, the new
-//!    address outranks the old one, whichever was worded closer to the
-//!    question. The older one stays in the answer, right behind.
+//!    placed just behind what a later call said again about the same query
+//!    concepts: when a caller has moved, the new address outranks the old
+//!    one, whichever was worded closer to the question. The older one stays
+//!    in the answer, right behind. A passing mention in a later call does
+//!    not count ([`place_behind_newer`]).
 //!
 //! Stemming is the costly step, so documents are never stemmed wholesale:
 //! English Snowball stems keep a word's first letter, so only tokens that
@@ -76,32 +77,39 @@ const TIME_BOOST: f64 = 3.0;
 /// tenth of what one rare shared word scores.
 const TIME_FLOOR: f64 = 0.5;
 
-/// A memory a newer call said again (at least as fully, for this query)
-/// is placed this far below that newer memory.
+/// A memory a newer call said again is placed this far below that newer
+/// memory…
 const SUPERSEDED: f64 = 0.95;
+/// …where "said again" means a newer memory matches the concepts that make
+/// up at least this share of the older memory's score…
+const RESTATED: f64 = 0.6;
+/// …and the newer call's strongest such memory scores at least this share
+/// of the older memory's score.
+const RESTATED_STRENGTH: f64 = 0.5;
 
-/// One query concept: a word of the query with its synonyms.
-struct Concept {
-    weight: f64,
-}
-
-/// The query, analysed: concepts, the stems that match them, its time.
+/// The query, analysed: its concepts (a word of the query with its
+/// synonyms) by weight, the stems that match them, its time.
 struct Query {
-    concepts: Vec<Concept>,
+    weights: Vec<f64>,
     /// Each stem a document word may have, with the concepts it counts
     /// for and how much.
     targets: HashMap<String, Vec<(usize, f64)>>,
     when: Option<When>,
 }
 
-fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
-    let words: Vec<String> = tokens(query)
+/// The query's words, lower-cased.
+fn words_of(query: &str) -> Vec<String> {
+    tokens(query)
         .map(|t| {
             let mut w = String::new();
             push_lower(&mut w, t);
             w
         })
-        .collect();
+        .collect()
+}
+
+fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
+    let words = words_of(query);
     let found = when::find(&words, now_unix_secs);
     let timed: &[usize] = found.as_ref().map_or(&[], |f| f.words.as_slice());
     let mut stems: Vec<String> = Vec::new();
@@ -136,15 +144,15 @@ fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
         }
     }
     Query {
-        concepts: stems
-            .iter()
-            .map(|s| Concept {
-                weight: query_weight(s),
-            })
-            .collect(),
+        weights: stems.iter().map(|s| query_weight(s)).collect(),
         targets,
         when: found.map(|f| f.when),
     }
+}
+
+/// Whether `query` names a time ("last month", "in May", "last time").
+pub fn names_a_time(query: &str, now_unix_secs: i64) -> bool {
+    when::find(&words_of(query), now_unix_secs).is_some()
 }
 
 /// Ranks `memories` for `query`, best first: indices into `memories` with scores.
@@ -152,14 +160,14 @@ fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
 /// Returned: memories that share at least one query concept, and when the
 /// query names a time, memories from that time; never snapshots. An empty
 /// query (or one of stop words only) returns nothing. Equal scores are
-/// ordered newest first.
+/// ordered newest call first, and within a call in the order said.
 pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize, f64)> {
     let stemmer = Stemmer::create(Algorithm::English);
     let q = analyse(query, &stemmer, now_unix_secs);
-    if memories.is_empty() || (q.concepts.is_empty() && q.when.is_none()) {
+    if memories.is_empty() || (q.weights.is_empty() && q.when.is_none()) {
         return Vec::new();
     }
-    let nq = q.concepts.len();
+    let nq = q.weights.len();
     let first_letters: Vec<char> = {
         let mut v: Vec<char> = q.targets.keys().filter_map(|t| t.chars().next()).collect();
         v.sort_unstable();
@@ -217,19 +225,20 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
     let average_length = (total_length as f64 / n).max(1.0);
     // Each concept's idf, times its weight in the query.
     let idf: Vec<f64> = q
-        .concepts
+        .weights
         .iter()
         .enumerate()
-        .map(|(c, concept)| {
+        .map(|(c, weight)| {
             let df = tf.chunks_exact(nq).filter(|row| row[c] > 0.0).count() as f64;
-            (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * concept.weight
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln() * weight
         })
         .collect();
 
     let call = q.when.and_then(|w| call_of(w, memories));
     let newest_fact = newest_fact_per_field(memories);
     let mut ranked: Vec<(usize, f64)> = Vec::new();
-    let mut masks: Vec<u64> = Vec::new();
+    // Per ranked memory, what each concept added to its BM25 score.
+    let mut parts: Vec<f64> = Vec::new();
     for (i, memory) in memories.iter().enumerate() {
         if memory.kind == MemoryKind::Snapshot {
             continue;
@@ -240,14 +249,15 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
             &tf[i * nq..(i + 1) * nq]
         };
         let norm = K1 * (1.0 - B + B * f64::from(lengths[i]) / average_length);
-        let mut mask = 0u64;
-        let mut bm25 = 0.0;
-        for (c, (&count, idf)) in row.iter().zip(&idf).enumerate() {
+        let start = parts.len();
+        parts.extend(row.iter().zip(&idf).map(|(&count, idf)| {
             if count > 0.0 {
-                mask |= 1 << c;
-                bm25 += idf * count * (K1 + 1.0) / (count + norm);
+                idf * count * (K1 + 1.0) / (count + norm)
+            } else {
+                0.0
             }
-        }
+        }));
+        let bm25: f64 = parts[start..].iter().sum();
         let affinity = match (q.when, call) {
             (Some(When::LastCall | When::FirstCall), Some(key)) => {
                 if same_call(memory, key) {
@@ -265,20 +275,32 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
             bm25
         };
         if score <= 0.0 {
+            parts.truncate(start);
             continue;
         }
         ranked.push((i, score * prior(memory, &newest_fact, now_unix_secs)));
-        masks.push(mask);
     }
-    if q.when.is_none() {
-        place_behind_newer(memories, &mut ranked, &masks);
+    if q.when.is_none() && nq > 0 {
+        place_behind_newer(memories, &mut ranked, &parts, nq);
     }
     ranked.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
-            .then_with(|| recency_key(&memories[b.0]).cmp(&recency_key(&memories[a.0])))
-            .then(a.0.cmp(&b.0))
+            .then_with(|| tie_break(memories, a.0, b.0))
     });
     ranked
+}
+
+/// Equal scores: the newer call first; within a call, what was said first
+/// (a call opens with why the caller called); then the later stored.
+fn tie_break(memories: &[Memory], a: usize, b: usize) -> std::cmp::Ordering {
+    let (x, y) = (&memories[a], &memories[b]);
+    let (x_call, x_stored) = recency_key(x);
+    let (y_call, y_stored) = recency_key(y);
+    y_call
+        .cmp(&x_call)
+        .then(x.turn.cmp(&y.turn))
+        .then(y_stored.cmp(&x_stored))
+        .then(a.cmp(&b))
 }
 
 /// The call a "last time" or "first time" query means: the conversation
@@ -302,14 +324,33 @@ fn same_call(memory: &Memory, (time, conversation): (i64, Option<&str>)) -> bool
     }
 }
 
-/// Caps each memory's score just below the best newer memory (from a
-/// later call) that matches at least the same concepts, newest first so
-/// that a chain of restatements stays in order.
-fn place_behind_newer(memories: &[Memory], ranked: &mut [(usize, f64)], masks: &[u64]) {
+/// Places each memory just behind what a newer call said again. A newer
+/// call *says again* what a memory said when it holds a memory matching
+/// the query concepts that make up at least [`RESTATED`] of the older
+/// memory's score, and one of those matches is comparably strong (at least
+/// [`RESTATED_STRENGTH`] of the older memory's score): a passing mention of
+/// "the doctor" in a later call does not push back the caller's statement
+/// of who their doctor is. The older memory is then capped below every
+/// restating memory of that call (a call's summary often outscores its own
+/// turns; the old statement must end up behind the new statement, not just
+/// behind the summary). Newest calls first, so chains of restatements stay
+/// in order. Shares of the score rather than exact concept sets, so that a
+/// word matched in passing ("Hometown *Drugs*" for a question about
+/// prescriptions) does not exempt an old statement.
+fn place_behind_newer(memories: &[Memory], ranked: &mut [(usize, f64)], parts: &[f64], nq: usize) {
+    let mask_of = |k: usize| -> u64 {
+        parts[k * nq..(k + 1) * nq]
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p > 0.0)
+            .fold(0, |m, (c, _)| m | 1 << c)
+    };
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(recency_key(&memories[ranked[k].0]).0));
-    // The best score so far per concept set, among strictly newer calls.
-    let mut newer: Vec<(u64, f64)> = Vec::new();
+    // Per concept set of each newer call: the lowest and the highest score
+    // of its memories; a call's entries are `newer[calls[i]..calls[i + 1]]`.
+    let mut newer: Vec<(u64, f64, f64)> = Vec::new();
+    let mut calls: Vec<usize> = Vec::new();
     let mut start = 0;
     while start < order.len() {
         let time = recency_key(&memories[ranked[order[start]].0]).0;
@@ -318,21 +359,48 @@ fn place_behind_newer(memories: &[Memory], ranked: &mut [(usize, f64)], masks: &
             .position(|&k| recency_key(&memories[ranked[k].0]).0 != time)
             .map_or(order.len(), |p| start + p);
         for &k in &order[start..end] {
-            let mask = masks[k];
-            let best = newer
-                .iter()
-                .filter(|(m, _)| m & mask == mask)
-                .map(|(_, s)| *s)
-                .fold(f64::NEG_INFINITY, f64::max);
-            if best.is_finite() && ranked[k].1 > best * SUPERSEDED {
-                ranked[k].1 = best * SUPERSEDED;
+            let own = &parts[k * nq..(k + 1) * nq];
+            let total: f64 = own.iter().sum();
+            if total <= 0.0 || newer.is_empty() {
+                continue;
+            }
+            let covered = |mask: u64| -> f64 {
+                own.iter()
+                    .enumerate()
+                    .filter(|(c, _)| mask & (1 << c) != 0)
+                    .map(|(_, p)| p)
+                    .sum::<f64>()
+                    / total
+            };
+            let score = ranked[k].1;
+            let mut cap = f64::INFINITY;
+            for (i, &from) in calls.iter().enumerate() {
+                let to = calls.get(i + 1).copied().unwrap_or(newer.len());
+                let (lowest, highest) = newer[from..to]
+                    .iter()
+                    .filter(|(mask, _, _)| covered(*mask) >= RESTATED)
+                    .fold(
+                        (f64::INFINITY, f64::NEG_INFINITY),
+                        |(lo, hi), (_, min, max)| (lo.min(*min), hi.max(*max)),
+                    );
+                if highest >= score * RESTATED_STRENGTH {
+                    cap = cap.min(lowest);
+                }
+            }
+            if cap.is_finite() && score > cap * SUPERSEDED {
+                ranked[k].1 = cap * SUPERSEDED;
             }
         }
+        let first = newer.len();
+        calls.push(first);
         for &k in &order[start..end] {
-            let (mask, score) = (masks[k], ranked[k].1);
-            match newer.iter_mut().find(|(m, _)| *m == mask) {
-                Some(entry) => entry.1 = entry.1.max(score),
-                None => newer.push((mask, score)),
+            let (mask, score) = (mask_of(k), ranked[k].1);
+            match newer[first..].iter_mut().find(|(m, _, _)| *m == mask) {
+                Some(entry) => {
+                    entry.1 = entry.1.min(score);
+                    entry.2 = entry.2.max(score);
+                }
+                None => newer.push((mask, score, score)),
             }
         }
         start = end;
@@ -430,7 +498,8 @@ fn prior(
                 newest > (memory.call_time, memory.conversation_id.as_deref())
             })
         });
-    let age_days = (now_unix_secs - recency_key(memory).0).max(0) as f64 / 86_400.0;
+    // Saturating: a call time comes from stored metadata.
+    let age_days = now_unix_secs.saturating_sub(recency_key(memory).0).max(0) as f64 / 86_400.0;
     let recency = 1.0 + RECENCY_WEIGHT / (1.0 + age_days / RECENCY_HALF_DAYS);
     kind * recency * if superseded { SUPERSEDED_FACT } else { 1.0 }
 }
@@ -820,6 +889,169 @@ mod tests {
             let stem = stemmer.stem(word);
             assert_eq!(stem.chars().next(), word.chars().next(), "{word} → {stem}");
         }
+    }
+
+    /// A memory of a call `days` before NOW, said at `turn`.
+    fn said(id: usize, content: &str, days: i64, turn: u32) -> Memory {
+        let mut m = memory(id, MemoryKind::Utterance, content, NOW - days * DAY);
+        m.conversation_id = Some(format!("call{days}"));
+        m.turn = Some(turn);
+        m
+    }
+
+    #[test]
+    fn synonyms_find_what_was_said_in_other_words() {
+        let memories = vec![
+            said(0, "We adopted a beagle puppy named Luna.", 30, 1),
+            said(1, "I usually see Dr. Patel for everything.", 60, 1),
+            said(2, "The weather has been awful.", 5, 1),
+        ];
+        assert_eq!(
+            ids(&memories, &rank("what's my pup called", &memories, NOW)),
+            vec!["m0"]
+        );
+        assert_eq!(
+            ids(&memories, &rank("who's my physician?", &memories, NOW)),
+            vec!["m1"]
+        );
+        // The word itself counts more than its synonym.
+        let memories = vec![
+            said(0, "My puppy is Luna.", 10, 1),
+            said(1, "My dog is Rex.", 10, 3),
+        ];
+        let ranked = rank("dog", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m1", "m0"]);
+        assert!(ranked[0].1 > ranked[1].1);
+    }
+
+    #[test]
+    fn a_time_in_the_query_selects_that_call() {
+        // NOW is 2025-06-15: "last month" is May 2025, 31 days back is
+        // May 15th and 95 days back March 12th.
+        let memories = vec![
+            said(0, "I need a refill of my lisinopril.", 31, 3),
+            said(1, "I called about my knee.", 95, 3),
+            said(2, "Thanks, bye now, have a good one.", 2, 5),
+        ];
+        let ranked = rank("what did I call about last month?", &memories, NOW);
+        // May's call first, though it shares no word with the question;
+        // the call in March matches "call" but comes after.
+        assert_eq!(ids(&memories, &ranked), vec!["m0", "m1"]);
+        // The time's words are not terms: "March" finds March's call even
+        // though "march" is said nowhere.
+        let march = rank("what did I call about in March", &memories, NOW);
+        assert_eq!(ids(&memories, &march)[0], "m1");
+    }
+
+    #[test]
+    fn last_and_first_time_mean_the_newest_and_oldest_call() {
+        let memories = vec![
+            said(0, "I'm a new patient.", 300, 1),
+            said(1, "My knee hurts.", 40, 1),
+            said(2, "Can I get a flu shot?", 3, 1),
+            said(3, "Also my knee is better.", 3, 5),
+        ];
+        let last = rank("what did we talk about last time", &memories, NOW);
+        // The newest call, in the order it was said.
+        assert_eq!(ids(&memories, &last)[..2], ["m2", "m3"]);
+        let first = rank("what was my very first call about", &memories, NOW);
+        assert_eq!(ids(&memories, &first)[0], "m0");
+        // With a subject, the subject still decides within the time.
+        let knee = rank("what did I say about my knee last time", &memories, NOW);
+        assert_eq!(ids(&memories, &knee)[0], "m3");
+    }
+
+    #[test]
+    fn back_in_a_month_is_a_time_not_a_body_part() {
+        let memories = vec![
+            said(0, "My back pain is worse.", 100, 1),
+            said(1, "My back pain is better now.", 20, 1),
+        ];
+        let ranked = rank("what did I say about my back back in March", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked)[0], "m0");
+        assert!(names_a_time("back in March", NOW));
+        assert!(!names_a_time("my back pain", NOW));
+    }
+
+    #[test]
+    fn a_newer_statement_leads_however_it_is_worded() {
+        let memories = vec![
+            said(0, "My address is 12 Oak Street, that's my address.", 200, 5),
+            said(1, "We moved, it's 88 Birch Lane now.", 20, 3),
+            said(2, "I love the weather.", 2, 1),
+        ];
+        let ranked = rank("what's my address", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m1", "m0"]);
+        // The old one matched better: it was placed right behind.
+        assert!((ranked[1].1 - SUPERSEDED * ranked[0].1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_passing_mention_does_not_push_back_a_statement() {
+        let memories = vec![
+            said(
+                0,
+                "My doctor is Dr. Patel. Dr. Patel has been my doctor for years.",
+                200,
+                5,
+            ),
+            said(
+                1,
+                "Oh and the mole turned out to be nothing, the skin doctor at the other place said it \
+                 was fine, so that was a relief, anyway we are all good here and the kids are well.",
+                10,
+                3,
+            ),
+        ];
+        let ranked = rank("who is my doctor", &memories, NOW);
+        assert_eq!(ids(&memories, &ranked), vec!["m0", "m1"]);
+    }
+
+    #[test]
+    fn an_old_statement_stays_behind_every_restatement_of_a_newer_call() {
+        // The newer call's summary outscores its own turn; the old
+        // statement must still end up behind the turn.
+        let mut summary = memory(
+            1,
+            MemoryKind::Summary,
+            "Call on 2023-06-01: Changed pharmacy to the pharmacy on Main, the pharmacy.",
+            NOW - 12 * DAY,
+        );
+        summary.conversation_id = Some("call12".into());
+        let memories = vec![
+            said(0, "My pharmacy is the pharmacy on Oak.", 200, 3),
+            summary,
+            said(
+                2,
+                "Please use the Main Street pharmacy from now on, I switched.",
+                12,
+                3,
+            ),
+        ];
+        let ranked = rank("which pharmacy do I use", &memories, NOW);
+        let order = ids(&memories, &ranked);
+        let position = |id: &str| order.iter().position(|x| x == id).unwrap();
+        assert!(position("m2") < position("m0"), "{order:?}");
+        assert!(position("m1") < position("m0"), "{order:?}");
+    }
+
+    #[test]
+    fn extreme_call_times_are_safe() {
+        let memories = vec![
+            memory(0, MemoryKind::Utterance, "My dog is Rex.", i64::MIN / 1_000),
+            memory(1, MemoryKind::Utterance, "My dog is Max.", i64::MAX / 1_000),
+            said(2, "My dog is Ziggy.", 1, 1),
+        ];
+        for query in ["dog", "what did I say about my dog yesterday", "dog in May"] {
+            let ranked = rank(query, &memories, NOW);
+            assert_eq!(ranked.len(), 3, "{query}");
+            assert!(ranked.iter().all(|(_, s)| s.is_finite()), "{query}");
+        }
+        // The far-future memory is the newest call.
+        assert_eq!(
+            ids(&memories, &rank("last time", &memories, NOW)),
+            vec!["m1"]
+        );
     }
 
     #[test]

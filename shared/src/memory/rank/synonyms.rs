@@ -28,8 +28,15 @@ const SAME: &[&[&str]] = &[
     &["doctor", "dr", "doc", "physician", "gp", "pcp"],
     &["address", "move", "moved", "relocate", "relocated", "live"],
     &["phone", "cell", "cellphone", "mobile", "telephone"],
-    &["appointment", "appt", "visit", "checkup"],
-    &["book", "booked", "schedule", "reschedule"],
+    &[
+        "appointment",
+        "appt",
+        "visit",
+        "checkup",
+        "book",
+        "schedule",
+        "reschedule",
+    ],
     &["insurance", "insurer", "coverage"],
     &["pharmacy", "drugstore", "chemist"],
     &[

@@ -28,10 +28,11 @@ impl When {
     pub fn affinity(self, time: i64) -> f64 {
         match self {
             Self::Between { from, to, margin } => {
+                // Saturating: a call time comes from stored metadata.
                 let outside = if time < from {
-                    from - time
+                    from.saturating_sub(time)
                 } else if time >= to {
-                    time - to + 1
+                    time.saturating_sub(to).saturating_add(1)
                 } else {
                     return 1.0;
                 };
@@ -216,7 +217,7 @@ fn relative(words: &[String], i: usize, today: Date) -> Option<(When, Vec<usize>
             // The Saturday and Sunday before today.
             let mut day = today - Duration::days(1);
             while day.weekday() != Weekday::Sunday {
-                day = day - Duration::days(1);
+                day -= Duration::days(1);
             }
             calendar(day - Duration::days(1), day + Duration::days(1), 1)
         }
@@ -543,5 +544,7 @@ mod tests {
         assert_eq!(w.affinity(2_100), 0.0);
         assert_eq!(w.affinity(0), 0.0);
         assert_eq!(When::LastCall.affinity(1_500), 0.0);
+        assert_eq!(w.affinity(i64::MIN), 0.0);
+        assert_eq!(w.affinity(i64::MAX), 0.0);
     }
 }
