@@ -32,7 +32,7 @@ use shared::storage::{keys, ConversationId, DynPayloadStore};
 /// client-data's and search-data's body limit.
 const WEBHOOK_LIMIT: usize = 64 * 1024;
 /// post-call's default `MAX_BODY_BYTES`.
-const POST_CALL_LIMIT: usize = 10 * 1024 * 1024;
+const POST_CALL_LIMIT: usize = 6 * 1024 * 1024;
 
 const CALLER: &str = "+15550002000";
 const AGENT_NUMBER: &str = "+15550001000";

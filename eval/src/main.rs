@@ -108,7 +108,8 @@ async fn evaluate(options: Options) -> Result<bool, String> {
     );
     let (fused, handler) = run::ask(&stack, &dataset, Ranking::Fused, true).await?;
     let (local, _) = run::ask(&stack, &dataset, Ranking::LocalOnly, false).await?;
-    let embedded = metrics::summarize(&fused);
+    let mut embedded = metrics::summarize(&fused);
+    embedded.handler = Some(handler.quantiles());
     rows.push(("embedded, fused (as the handler)".into(), embedded.clone()));
     rows.push((
         "embedded, local ranking only".into(),
@@ -140,10 +141,9 @@ async fn evaluate(options: Options) -> Result<bool, String> {
         );
         let (om_fused, om_handler) = run::ask(&om, &dataset, Ranking::Fused, true).await?;
         let (om_local, _) = run::ask(&om, &dataset, Ranking::LocalOnly, false).await?;
-        rows.push((
-            "openmemory (fake), fused".into(),
-            metrics::summarize(&om_fused),
-        ));
+        let mut summary = metrics::summarize(&om_fused);
+        summary.handler = Some(om_handler.quantiles());
+        rows.push(("openmemory (fake), fused".into(), summary));
         rows.push((
             "openmemory (fake), local ranking only".into(),
             metrics::summarize(&om_local),
@@ -284,6 +284,21 @@ async fn long_history(stack: &Stack, show_misses: bool) -> Result<(usize, Summar
     let mut summary = metrics::summarize(&outcomes);
     summary.p50 = metrics::quantile(&samples, 0.50);
     summary.p99 = metrics::quantile(&samples, 0.99);
+    let mut handler = Vec::with_capacity(HEAVY_SAMPLES / 2);
+    for i in 0..HEAVY_SAMPLES / 2 {
+        let q = &heavy.questions[i % heavy.questions.len()];
+        let (status, _, took) = stack.ask_handler(caller, &q.question).await;
+        if status != 200 {
+            return Err(format!(
+                "search-data answered {status} for the long-history caller"
+            ));
+        }
+        handler.push(took);
+    }
+    summary.handler = Some((
+        metrics::quantile(&handler, 0.50),
+        metrics::quantile(&handler, 0.99),
+    ));
     // Where the time goes: the listing, the local ranking, the store's query.
     let (mut listing, mut ranking, mut querying) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..HEAVY_SAMPLES / 4 {

@@ -16,8 +16,11 @@ pub struct Summary {
     /// Changed-fact questions whose newest answer led, and how many there are.
     pub newest_first: (usize, usize),
     pub foreign: usize,
+    /// The library search, in process.
     pub p50: Duration,
     pub p99: Duration,
+    /// The search-data handler in process (profile and search), when run.
+    pub handler: Option<(Duration, Duration)>,
 }
 
 impl Summary {
@@ -81,6 +84,7 @@ fn summarize_refs(outcomes: &[&Outcome]) -> Summary {
         foreign: outcomes.iter().map(|o| o.foreign).sum(),
         p50: quantile(&latencies, 0.50),
         p99: quantile(&latencies, 0.99),
+        handler: None,
     }
 }
 
@@ -115,12 +119,12 @@ pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1_000.0)
 }
 
-pub const HEADER: &str = "| run | questions | hit@1 | hit@5 | hit@10 | recall@10 | newest first | foreign | search p50 | search p99 |\n|---|---|---|---|---|---|---|---|---|---|";
+pub const HEADER: &str = "| run | questions | hit@1 | hit@5 | hit@10 | recall@10 | newest first | foreign | search p50 / p99 | handler p50 / p99 |\n|---|---|---|---|---|---|---|---|---|---|";
 
 /// One Markdown table row.
 pub fn row(label: &str, s: &Summary) -> String {
     format!(
-        "| {label} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.1} % ({}/{}) | {} | {} | {} |",
+        "| {label} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.1} % ({}/{}) | {} | {} / {} | {} |",
         s.questions,
         s.hit1,
         s.hit5,
@@ -132,6 +136,11 @@ pub fn row(label: &str, s: &Summary) -> String {
         s.foreign,
         ms(s.p50),
         ms(s.p99),
+        s.handler.map_or("–".to_owned(), |(p50, p99)| format!(
+            "{} / {}",
+            ms(p50),
+            ms(p99)
+        )),
     )
 }
 

@@ -338,6 +338,16 @@ pub struct HandlerCheck {
     pub failures: Vec<String>,
 }
 
+impl HandlerCheck {
+    /// Median and 99th percentile of the handler's time.
+    pub fn quantiles(&self) -> (Duration, Duration) {
+        (
+            crate::metrics::quantile(&self.latencies, 0.50),
+            crate::metrics::quantile(&self.latencies, 0.99),
+        )
+    }
+}
+
 /// Asks every question of `dataset` through the library search, at the
 /// set's fixed "now"; and, when `handler` is set, once through the
 /// search-data handler too.

@@ -419,7 +419,7 @@ impl PostCallConfig {
             },
             max_body_bytes: env.parsed(
                 "MAX_BODY_BYTES",
-                10 * 1024 * 1024usize,
+                6 * 1024 * 1024usize,
                 "largest accepted post-call body, in bytes",
             )?,
             elevenlabs_api_key,
@@ -432,7 +432,7 @@ impl PostCallConfig {
             ingest_concurrency: env
                 .parsed(
                     "INGEST_CONCURRENCY",
-                    8usize,
+                    32usize,
                     "memory adds in flight at once while ingesting a call",
                 )?
                 .max(1),
