@@ -91,7 +91,20 @@ impl EmbeddedStore {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| sqlite_error("open", &e))?;
-        configure(&conn).map_err(|e| sqlite_error("configure", &e))?;
+        // Switching a brand-new file to WAL can answer BUSY without waiting
+        // when another process switches it at the same moment (three local
+        // functions starting together): retry, bounded.
+        let mut attempt: u64 = 0;
+        loop {
+            match configure(&conn) {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && attempt < 100 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(10 + 2 * attempt));
+                }
+                Err(e) => return Err(sqlite_error("configure", &e)),
+            }
+        }
         migrate(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
@@ -211,6 +224,14 @@ impl MemoryStore for EmbeddedStore {
         })
         .await
     }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
