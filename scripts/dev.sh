@@ -8,10 +8,19 @@ scripts/tools.sh
 mkdir -p .dev/payloads
 port=${DEV_PORT:-9000}
 env_file=.dev/dev.env
+# Random secrets, made once per checkout and kept in .dev/secrets: never a
+# fixed value that is published with the code.
+secrets=.dev/secrets
+if [ ! -f "$secrets" ]; then
+  gen() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
+  umask 077
+  printf 'POST_CALL=%s\nCLIENT_DATA=%s\nSEARCH_DATA=%s\n' "$(gen)" "$(gen)" "$(gen)" > "$secrets"
+fi
+saved() { grep "^$1=" "$secrets" | cut -d= -f2-; }
 cat > "$env_file" <<ENV
-ELEVENLABS_POST_CALL_KEY=${ELEVENLABS_POST_CALL_KEY:-dev-post-call-secret}
-ELEVENLABS_CLIENT_DATA_KEY=${ELEVENLABS_CLIENT_DATA_KEY:-dev-client-data-secret}
-ELEVENLABS_SEARCH_DATA_KEY=${ELEVENLABS_SEARCH_DATA_KEY:-dev-search-data-secret}
+ELEVENLABS_POST_CALL_KEY=${ELEVENLABS_POST_CALL_KEY:-$(saved POST_CALL)}
+ELEVENLABS_CLIENT_DATA_KEY=${ELEVENLABS_CLIENT_DATA_KEY:-$(saved CLIENT_DATA)}
+ELEVENLABS_SEARCH_DATA_KEY=${ELEVENLABS_SEARCH_DATA_KEY:-$(saved SEARCH_DATA)}
 OPENMEMORY_DB_PATH=$PWD/.dev/memory.sqlite3
 PAYLOAD_STORAGE_PATH=$PWD/.dev/payloads
 RUST_LOG=${RUST_LOG:-info}

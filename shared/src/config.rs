@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::caller::Region;
+use crate::caller::{CallerId, Region};
 use crate::signature::Tolerance;
 
 /// A configuration problem, naming the variable and its purpose.
@@ -122,6 +122,9 @@ pub enum MemoryScope {
 #[derive(Debug, Clone)]
 pub struct Common {
     pub region: Region,
+    /// The business's own numbers (`AGENT_PHONE_NUMBERS`): never a
+    /// customer; on an outbound call they are `system__caller_id`.
+    pub agent_numbers: Vec<CallerId>,
     pub memory: MemoryBackend,
     pub scope: MemoryScope,
 }
@@ -154,8 +157,20 @@ impl Common {
                 })
             }
         };
+        let mut agent_numbers = Vec::new();
+        for raw in env.get("AGENT_PHONE_NUMBERS").unwrap_or("").split(',') {
+            if raw.trim().is_empty() {
+                continue;
+            }
+            agent_numbers.push(CallerId::normalise(raw, region).ok_or(ConfigError {
+                var: "AGENT_PHONE_NUMBERS",
+                problem: "holds an entry that is not a phone number".into(),
+                purpose: "the business's own numbers, comma-separated E.164 (never treated as a customer)",
+            })?);
+        }
         Ok(Self {
             region,
+            agent_numbers,
             memory: memory_backend(env)?,
             scope,
         })
@@ -261,7 +276,47 @@ pub struct SharedSecret {
     pub secret: String,
 }
 
+/// Shortest secret accepted inside Lambda (the template's `MinLength`).
+pub const MIN_SECRET_CHARS: usize = 32;
+
 impl SharedSecret {
+    /// The secret of an unsigned webhook, failing closed: inside Lambda a
+    /// missing or short secret stops the function at cold start, unless
+    /// `ALLOW_UNAUTHENTICATED=true` says, explicitly and logged, that the
+    /// endpoint is meant to be open (behind an authorizer, say). Locally
+    /// (`make dev`, tests) a missing secret means no check.
+    fn required(env: &Env, var: &'static str) -> Result<Option<Self>, ConfigError> {
+        let allow_open: bool = env.parsed(
+            "ALLOW_UNAUTHENTICATED",
+            false,
+            "lets client-data and search-data run without their shared secret in Lambda (true/false)",
+        )?;
+        let secret = Self::from_env(env, var)?;
+        let purpose = "the shared secret ElevenLabs sends to this webhook (at least 32 characters); without it anyone who learns the URL reads callers' memories";
+        match &secret {
+            None if env.in_lambda() && !allow_open => Err(ConfigError {
+                var,
+                problem: "is not set (set ALLOW_UNAUTHENTICATED=true to run without it)".into(),
+                purpose,
+            }),
+            Some(s) if env.in_lambda() && s.secret.chars().count() < MIN_SECRET_CHARS => {
+                Err(ConfigError {
+                    var,
+                    problem: format!("is shorter than {MIN_SECRET_CHARS} characters"),
+                    purpose,
+                })
+            }
+            None => {
+                tracing::warn!(
+                    var,
+                    "no shared secret: this webhook answers anyone (allowed locally or with ALLOW_UNAUTHENTICATED=true)"
+                );
+                Ok(None)
+            }
+            Some(_) => Ok(secret),
+        }
+    }
+
     fn from_env(env: &Env, var: &'static str) -> Result<Option<Self>, ConfigError> {
         let Some(secret) = env.get(var) else {
             return Ok(None);
@@ -305,7 +360,7 @@ impl ClientDataConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         Ok(Self {
             common: Common::from_env(env)?,
-            secret: SharedSecret::from_env(env, "ELEVENLABS_CLIENT_DATA_KEY")?,
+            secret: SharedSecret::required(env, "ELEVENLABS_CLIENT_DATA_KEY")?,
             deadline: Duration::from_millis(env.parsed(
                 "CLIENT_DATA_DEADLINE_MS",
                 1_000u64,
@@ -342,7 +397,7 @@ impl SearchDataConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         Ok(Self {
             common: Common::from_env(env)?,
-            secret: SharedSecret::from_env(env, "ELEVENLABS_SEARCH_DATA_KEY")?,
+            secret: SharedSecret::required(env, "ELEVENLABS_SEARCH_DATA_KEY")?,
             deadline: Duration::from_millis(env.parsed(
                 "SEARCH_DATA_DEADLINE_MS",
                 3_000u64,
@@ -549,6 +604,40 @@ mod tests {
                 header: "authorization".into(),
                 secret: "k".into()
             })
+        );
+    }
+
+    #[test]
+    fn unsigned_webhooks_fail_closed_in_lambda() {
+        let lambda = |extra: &[(&str, &str)]| {
+            let mut env = Env::from_pairs([
+                ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+                ("LAMBDA_TASK_ROOT", "/var/task"),
+                ("OPENMEMORY_URL", "https://memory.example.com"),
+            ]);
+            for (k, v) in extra {
+                env.set(k, v);
+            }
+            env
+        };
+        let err = ClientDataConfig::from_env(&lambda(&[])).unwrap_err();
+        assert_eq!(err.var, "ELEVENLABS_CLIENT_DATA_KEY");
+        let err = SearchDataConfig::from_env(&lambda(&[])).unwrap_err();
+        assert_eq!(err.var, "ELEVENLABS_SEARCH_DATA_KEY");
+        let short = [("ELEVENLABS_SEARCH_DATA_KEY", "too-short")];
+        assert!(SearchDataConfig::from_env(&lambda(&short)).is_err());
+        let long = "k".repeat(MIN_SECRET_CHARS);
+        let c = SearchDataConfig::from_env(&lambda(&[("ELEVENLABS_SEARCH_DATA_KEY", &long)]));
+        assert!(c.unwrap().secret.is_some());
+        let open = [("ALLOW_UNAUTHENTICATED", "true")];
+        assert!(ClientDataConfig::from_env(&lambda(&open))
+            .unwrap()
+            .secret
+            .is_none());
+        let bad = [("ALLOW_UNAUTHENTICATED", "maybe")];
+        assert_eq!(
+            ClientDataConfig::from_env(&lambda(&bad)).unwrap_err().var,
+            "ALLOW_UNAUTHENTICATED"
         );
     }
 

@@ -21,5 +21,6 @@ pub mod models;
 pub mod signature;
 pub mod storage;
 pub mod telemetry;
+pub mod untrusted;
 
 pub use error::{Error, Result};

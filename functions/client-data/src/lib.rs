@@ -14,10 +14,9 @@ use shared::caller::Caller;
 use shared::config::{ClientDataConfig, Env};
 use shared::http::{self as edge, RequestLog, Route};
 use shared::memory::profile::{self, CallerProfile};
-use shared::memory::search::truncate_at_word;
 use shared::memory::{DynMemoryStore, MemoryUser};
 use shared::models::{ClientDataRequest, ClientDataResponse, DynamicVariables};
-use shared::Error;
+use shared::{untrusted, Error};
 
 /// The function's name, in routes and logs.
 pub const NAME: &str = "client-data";
@@ -28,6 +27,8 @@ const MAX_BODY: usize = 64 * 1024;
 /// Bound on `last_call_summary`: ElevenLabs' summaries can run to a page, and
 /// the variable lands in the agent's prompt on every turn.
 pub const LAST_CALL_SUMMARY_MAX_CHARS: usize = 600;
+/// Bound on `user_profile_summary`, for the same reason.
+pub const PROFILE_SUMMARY_MAX_CHARS: usize = 600;
 
 /// Everything built once per cold start.
 pub struct App {
@@ -91,7 +92,11 @@ async fn webhook(app: &App, req: &Request) -> Result<(ClientDataResponse, Outcom
     edge::check_secret(req.headers(), app.config.secret.as_ref())?;
     edge::require_json(req.headers())?;
     let body: ClientDataRequest = edge::parse_json(edge::body_bytes(req, MAX_BODY)?)?;
-    let caller = Caller::from_raw(body.caller_id.as_deref(), app.config.common.region);
+    let caller = Caller::of_tool_call(
+        body.caller_id.as_deref().unwrap_or(""),
+        None,
+        &app.config.common,
+    );
     let Some(id) = caller.known() else {
         return Ok((new_caller(&app.config), outcome("unknown_caller", None)));
     };
@@ -154,21 +159,25 @@ pub fn new_caller(config: &ClientDataConfig) -> ClientDataResponse {
 
 /// The caller's memory as variables, and the first message from the template.
 pub fn returning_caller(config: &ClientDataConfig, profile: &CallerProfile) -> ClientDataResponse {
-    let or_default =
-        |v: Option<&str>, d: &str| v.filter(|s| !s.trim().is_empty()).unwrap_or(d).to_owned();
+    // Caller-derived values are data: names must look like names, and no
+    // value carries braces, control characters or unbounded length.
+    let safe = |v: Option<&str>, max: usize| {
+        v.map(|s| untrusted::prompt_text(s, max))
+            .filter(|s| !s.is_empty())
+    };
     let vars = DynamicVariables {
-        user_name: or_default(profile.user_name.as_deref(), &config.default_user_name),
-        user_profile_summary: or_default(
-            Some(&profile.profile_summary),
-            &config.default_profile_summary,
-        ),
-        last_call_summary: truncate_at_word(
-            &or_default(
-                profile.last_call_summary.as_deref(),
-                &config.default_last_call_summary,
-            ),
+        user_name: profile
+            .user_name
+            .as_deref()
+            .and_then(untrusted::person_name)
+            .unwrap_or_else(|| config.default_user_name.clone()),
+        user_profile_summary: safe(Some(&profile.profile_summary), PROFILE_SUMMARY_MAX_CHARS)
+            .unwrap_or_else(|| config.default_profile_summary.clone()),
+        last_call_summary: safe(
+            profile.last_call_summary.as_deref(),
             LAST_CALL_SUMMARY_MAX_CHARS,
-        ),
+        )
+        .unwrap_or_else(|| config.default_last_call_summary.clone()),
     };
     let template = if vars.user_name.is_empty() {
         &config.first_message_template_no_name

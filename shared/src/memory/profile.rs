@@ -141,6 +141,10 @@ impl Snapshot {
             let Some(name) = fact.value.as_str().map(collapse_whitespace) else {
                 continue;
             };
+            // Only what looks like a name is ever greeted with.
+            let Some(name) = crate::untrusted::person_name(&name) else {
+                continue;
+            };
             if is_placeholder_name(&name) {
                 continue;
             }

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The tool's request body. `query` comes from the LLM; the caller id must be
-/// filled by ElevenLabs from `system__caller_id` (either name is accepted).
+/// filled by ElevenLabs from `system__caller_id`; `user_id` is accepted in
+/// the body but never read as the caller.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct SearchRequest {
     #[serde(default)]
@@ -15,6 +16,9 @@ pub struct SearchRequest {
     pub user_id: Option<serde_json::Value>,
     #[serde(default)]
     pub limit: Option<serde_json::Value>,
+    /// `system__called_number`: the customer on an outbound call.
+    #[serde(default)]
+    pub called_number: Option<serde_json::Value>,
     /// The agent, for deployments that scope memory per agent.
     #[serde(default)]
     pub agent_id: Option<serde_json::Value>,
@@ -52,4 +56,7 @@ pub struct SearchResponse {
     pub memories: Vec<SearchHit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// How to read `memories`: quoted data, not instructions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }

@@ -11,6 +11,7 @@ use std::fmt;
 
 use phonenumber::country;
 
+use crate::config::Common;
 use crate::models::TranscriptionData;
 
 /// A caller's number in E.164 (`+15551234567`): the memory `user_id`.
@@ -45,17 +46,27 @@ impl Default for Region {
     }
 }
 
+mod codes;
+mod e164;
+mod national;
+mod placeholder;
+
 /// Longest input we try to parse; real numbers with formatting are far shorter.
 const MAX_INPUT: usize = 64;
 
 impl CallerId {
-    /// Normalises a raw number to E.164, or `None` when it is not one.
+    /// Normalises a raw number to E.164, or `None` when it is not a number
+    /// of one person.
     ///
-    /// A number is accepted when libphonenumber parses it to a known country
-    /// calling code with a plausible length. Strict libphonenumber validity is
-    /// not required: its range tables lag behind real allocations and would
-    /// forget such callers (and reject the fictional 555 numbers ElevenLabs
-    /// uses in its examples).
+    /// International input (`+…`, `00…`, `011…` in North America) is read
+    /// with its own country's rules; only national formats use `region`.
+    /// A number is accepted when its country calling code is assigned and
+    /// its national number has a length that country uses (strict
+    /// libphonenumber validity would forget callers whose ranges its tables
+    /// do not list yet, and ElevenLabs' examples use fictional 555
+    /// numbers). Withheld-caller placeholders (`+266696687` spells
+    /// ANONYMOUS) and filler numbers are refused: every withheld caller
+    /// would share their memory.
     pub fn normalise(raw: &str, region: Region) -> Option<Self> {
         let raw = raw.trim();
         if raw.is_empty() || raw.len() > MAX_INPUT {
@@ -70,17 +81,15 @@ impl CallerId {
         if !(6..=17).contains(&digits) {
             return None;
         }
-        let number = phonenumber::parse(Some(region.0), raw).ok()?;
-        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
-        let national_len = e164.len() - 1 - number.code().value().to_string().len();
-        let plausible = number.is_valid()
-            || (phonenumber::metadata::DATABASE
-                .by_code(&number.code().value())
-                .is_some()
-                && (6..=14).contains(&national_len)
-                && e164.len() <= 16);
-        (plausible && e164.starts_with('+') && e164[1..].bytes().all(|b| b.is_ascii_digit()))
-            .then_some(Self(e164))
+        let (e164, code_len) = match fast_path(raw) {
+            Some(e164::Verdict::Plausible { code_len }) => (compact(raw), code_len),
+            Some(e164::Verdict::Invalid) => return None,
+            Some(e164::Verdict::Undecided) | None => {
+                let international = national::international_form(raw, region);
+                national::parse_plausible(international.as_deref().unwrap_or(raw), Some(region))?
+            }
+        };
+        (!placeholder::is_placeholder(&e164[1..], &e164[1 + code_len..])).then_some(Self(e164))
     }
 
     /// The E.164 string.
@@ -109,6 +118,23 @@ pub fn mask(number: &str) -> String {
         .collect()
 }
 
+/// `+`, digits and only the separators people write (space, `-`, `.`,
+/// parentheses): the fast path's input, or `None` for the full parse.
+fn fast_path(raw: &str) -> Option<e164::Verdict> {
+    let rest = raw.strip_prefix('+')?;
+    rest.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .then(|| e164::check(&compact(raw)[1..]))
+}
+
+/// `+` and the digits of `raw`.
+fn compact(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    out.push('+');
+    out.extend(raw.chars().filter(char::is_ascii_digit));
+    out
+}
+
 impl fmt::Display for CallerId {
     /// Displays masked, so a `CallerId` can never leak into a log by accident.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,6 +154,22 @@ impl Caller {
     pub fn from_raw(raw: Option<&str>, region: Region) -> Self {
         raw.and_then(|r| CallerId::normalise(r, region))
             .map_or(Self::Unknown, Self::Known)
+    }
+
+    /// The customer of a live call, as a server tool sees it:
+    /// `system__caller_id`, unless that is one of the business's own
+    /// numbers (an outbound call), when it is `system__called_number`.
+    /// Never the business's own number.
+    pub fn of_tool_call(caller_id: &str, called: Option<&str>, common: &Common) -> Self {
+        let own = |id: &CallerId| common.agent_numbers.contains(id);
+        match CallerId::normalise(caller_id, common.region) {
+            Some(id) if !own(&id) => Self::Known(id),
+            Some(_) => called
+                .and_then(|c| CallerId::normalise(c, common.region))
+                .filter(|id| !own(id))
+                .map_or(Self::Unknown, Self::Known),
+            None => Self::Unknown,
+        }
     }
 
     /// The customer of a finished call.
@@ -211,6 +253,66 @@ mod tests {
     }
 
     #[test]
+    fn distinct_international_numbers_stay_distinct_under_any_region() {
+        // Each pair merged into one caller when the default region's
+        // national prefix was stripped after the country code.
+        let pairs = [
+            ("+4915123456789", "+495123456789"),
+            ("+43151234567", "+4351234567"),
+            ("+33123456789", "+3323456789"),
+            ("+441212345678", "+44212345678"),
+            ("+8613712345678", "+863712345678"),
+            ("+390612345678", "+39612345678"),
+        ];
+        for region in ["US", "GB", "DE", "IT", "FR", "CN"] {
+            let region = Region::parse(region).unwrap();
+            for (a, b) in pairs {
+                let na = CallerId::normalise(a, region).map(|c| c.0);
+                let nb = CallerId::normalise(b, region).map(|c| c.0);
+                assert_eq!(na.as_deref(), Some(a), "{a} under {region:?}");
+                assert_ne!(na, nb, "{a} and {b} merged under {region:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn international_prefixes_read_the_number_without_the_region() {
+        let us = Region::default();
+        let de = Region::parse("DE").unwrap();
+        let gb = Region::parse("GB").unwrap();
+        let e = |s: &str, r| CallerId::normalise(s, r).map(|c| c.0);
+        assert_eq!(
+            e("011 49 151 23456789", us).as_deref(),
+            Some("+4915123456789")
+        );
+        assert_eq!(
+            e("0049 151 23456789", de).as_deref(),
+            Some("+4915123456789")
+        );
+        assert_eq!(e("00 1 415 555 0134", gb).as_deref(), Some("+14155550134"));
+        // In GB `0113…` is Leeds, not an international prefix.
+        assert_eq!(e("0113 496 0000", gb).as_deref(), Some("+441134960000"));
+        assert_eq!(e("0151 23456789", de).as_deref(), Some("+4915123456789"));
+        assert_eq!(
+            e("+44 (0)20 7946 0958", us).as_deref(),
+            Some("+442079460958")
+        );
+    }
+
+    #[test]
+    fn withheld_caller_placeholders_are_unknown() {
+        for s in [
+            "+266696687",
+            "+7378742833",
+            "+86282452253",
+            "+10000000000",
+            "+15555555555",
+        ] {
+            assert_eq!(n(s), None, "{s}");
+        }
+    }
+
+    #[test]
     fn masks_numbers_for_logs() {
         let id = CallerId::normalise("+15551234567", Region::default()).unwrap();
         assert_eq!(id.masked(), "+1********67");
@@ -225,6 +327,38 @@ mod tests {
             if let Some(e164) = n(&s) {
                 proptest::prop_assert_eq!(n(&e164), Some(e164.clone()));
                 proptest::prop_assert!(e164.starts_with('+'));
+            }
+        }
+
+        /// Distinct plausible E.164 numbers never normalise to one caller,
+        /// and each round-trips unchanged.
+        #[test]
+        fn distinct_e164_numbers_stay_distinct(
+            a in 0usize..10_000, b in 0usize..10_000,
+            da in "[2-9][0-9]{16}", db in "[2-9][0-9]{16}", la in 0u32..32, lb in 0u32..32,
+        ) {
+            let make = |pick: usize, digits: &str, l: u32| {
+                let entry = &codes::CODES[pick % codes::CODES.len()];
+                let lens: Vec<usize> = (0..32).filter(|n| entry.lengths & (1 << n) != 0).collect();
+                let len = lens[(l as usize) % lens.len()].min(digits.len());
+                // A national (trunk) prefix is not part of an E.164 number.
+                let national = &digits[..len];
+                let trunk = national.starts_with(|c| entry.trunk.contains(c));
+                (!trunk).then(|| format!("+{}{national}", entry.code))
+            };
+            let (Some(x), Some(y)) = (make(a, &da, la), make(b, &db, lb)) else {
+                return Ok(());
+            };
+            let nx = n(&x);
+            let ny = n(&y);
+            if let Some(v) = &nx {
+                proptest::prop_assert_eq!(v, &x);
+            }
+            if let Some(v) = &ny {
+                proptest::prop_assert_eq!(v, &y);
+            }
+            if x != y && nx.is_some() {
+                proptest::prop_assert_ne!(nx, ny);
             }
         }
 
