@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # The operator commands read .env, or else the settings `make dev` uses.
 ENV_FILE ?= $(if $(wildcard .env),.env,.dev/dev.env)
 
-.PHONY: help tools test dev demo events bench eval replay forget export build fmt lint clean
+.PHONY: help tools test dev demo events bench eval replay pending forget export build fmt lint clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ demo: ## Walk one caller's journey against a running `make dev`
 
 replay: ## Ingest every stored transcription not yet ingested (safe to repeat)
 	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- replay
+
+pending: ## List the calls waiting for ingestion
+	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- pending
 
 forget: ## Erase a caller: make forget NUMBER=+15551234567
 	@test -n "$(NUMBER)" || { echo "usage: make forget NUMBER=+15551234567"; exit 2; }

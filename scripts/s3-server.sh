@@ -112,6 +112,9 @@ start() {
   # WebDAV, Iceberg and Lance are not needed; telemetry off (and no network).
   # No bucket auto-creation on upload: AWS answers NoSuchBucket, and so
   # must the test server, or a misconfigured bucket name would pass.
+  # Every test bucket is a collection with volumes of its own, and the
+  # volume count is free disk / volume size: small volumes leave room for
+  # thousands of buckets (runs repeated against one server included).
   # Run from the data directory: weed may write relative files.
   (
     cd "$DATA"
@@ -126,6 +129,7 @@ start() {
       -admin.port="$((PORT + 4))" \
       -webdav=false -s3.port.iceberg=0 -s3.port.lance=0 \
       -master.telemetry=false \
+      -master.volumeSizeLimitMB=32 \
       -s3.autoCreateBucket=false \
       -bucket="$BUCKET" \
       >>"$LOG" 2>&1 </dev/null

@@ -1,8 +1,13 @@
 //! Operator commands over the same stores the functions use:
 //!
 //! - `replay`: ingest every stored transcription that is not ingested yet.
-//! - `forget <number>`: erase a caller's memories and stored payloads.
+//! - `pending`: list the conversations waiting for ingestion.
+//! - `forget <number>`: erase a caller's memories and stored payloads, and
+//!   leave a tombstone per conversation so redelivery cannot restore it.
 //! - `export <number>`: print everything stored about a caller, as JSON.
+//!
+//! Numbers are taken in E.164 only (`+` and country code): an operator's
+//! national-format guess could name somebody else.
 //!
 //! Configuration is the post-call function's (`ELEVENLABS_POST_CALL_KEY`
 //! keys the caller index).
@@ -41,12 +46,27 @@ impl Admin {
     }
 
     fn caller(&self, number: &str) -> Result<CallerId, Error> {
+        let number = number.trim();
+        if !number.starts_with('+') {
+            return Err(Error::bad_request(
+                "give the number in E.164, with + and the country code (e.g. +15551234567)",
+            ));
+        }
         match Caller::from_raw(Some(number), self.config.common.region) {
             Caller::Known(id) => Ok(id),
             Caller::Unknown => Err(Error::bad_request(
-                "not a phone number (use E.164, e.g. +15551234567)",
+                "not a valid phone number (use E.164, e.g. +15551234567)",
             )),
         }
+    }
+
+    /// The conversations waiting for ingestion.
+    pub async fn pending(&self) -> Result<Value, Error> {
+        let pending = self.ingestor.pending().await?;
+        Ok(json!({
+            "pending": pending.len(),
+            "conversations": pending.iter().map(ConversationId::as_str).collect::<Vec<_>>(),
+        }))
     }
 
     pub async fn replay(&self) -> Result<ReplayReport, Error> {
@@ -133,12 +153,23 @@ impl Admin {
         for user in self.users(&id, convs.iter().map(|(_, a)| a.clone())) {
             memories += self.memory.delete_all(&user).await?;
         }
+        if memories == 0 && convs.is_empty() {
+            return Err(Error::bad_request(format!(
+                "nothing is stored for {} (check the number and MEMORY_SCOPE)",
+                id.masked()
+            )));
+        }
         let mut objects = 0;
         for (conv, _) in &convs {
+            // The tombstone first: a webhook redelivered meanwhile is refused.
+            self.payloads
+                .put(&keys::erased(conv), bytes::Bytes::new(), "application/json")
+                .await?;
             for key in self.payloads.list(&format!("{conv}/")).await? {
                 self.payloads.delete(&key).await?;
                 objects += 1;
             }
+            self.payloads.delete(&keys::pending(conv)).await?;
         }
         let prefix = caller_prefix(&self.ingestor.index_key, &id);
         for key in self.payloads.list(&prefix).await? {
@@ -177,7 +208,7 @@ impl Admin {
             payloads.extend(self.payloads.list(&format!("{conv}/")).await?);
         }
         Ok(
-            json!({ "caller": id.as_str(), "memory": users, "conversations": convs.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), "payloads": payloads }),
+            json!({ "caller": id.masked(), "memory": users, "conversations": convs.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), "payloads": payloads }),
         )
     }
 }

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: caller-memory <command>
   replay            ingest every stored transcription not yet ingested (safe to repeat)
-  forget <number>   erase a caller's memories and stored payloads
+  pending           list the calls waiting for ingestion
+  forget <number>   erase a caller's memories and stored payloads (E.164, e.g. +15551234567)
   export <number>   print everything stored about a caller, as JSON
 Configuration comes from the environment and .env, as for post-call.";
 
@@ -13,7 +14,7 @@ async fn main() -> ExitCode {
     shared::telemetry::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, number) = match args.as_slice() {
-        [c] if c == "replay" => ("replay", None),
+        [c] if c == "replay" || c == "pending" => (c.as_str(), None),
         [c, n] if c == "forget" || c == "export" => (c.as_str(), Some(n.as_str())),
         _ => {
             eprintln!("{USAGE}");
@@ -28,6 +29,7 @@ async fn main() -> ExitCode {
         let admin = admin::Admin::new(config, memory, payloads);
         match (command, number) {
             ("replay", _) => Ok(serde_json::to_value(admin.replay().await?).unwrap_or_default()),
+            ("pending", _) => admin.pending().await,
             ("forget", Some(n)) => admin.forget(n).await,
             (_, Some(n)) => admin.export(n).await,
             _ => unreachable!("arguments were matched above"),

@@ -158,6 +158,10 @@ impl PayloadStore for MemPayloads {
         Ok(lock(&self.objects).get(key).cloned())
     }
 
+    async fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        Ok(lock(&self.objects).contains_key(key))
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
         Ok(lock(&self.objects)
             .range(prefix.to_owned()..)

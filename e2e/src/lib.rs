@@ -33,6 +33,9 @@ pub fn env(dir: &std::path::Path, extra: &[(&str, &str)]) -> Env {
         ("ELEVENLABS_POST_CALL_KEY", POST_CALL_KEY),
         ("ELEVENLABS_CLIENT_DATA_KEY", CLIENT_DATA_KEY),
         ("ELEVENLABS_SEARCH_DATA_KEY", SEARCH_DATA_KEY),
+        // As `make dev` runs: memories exist once post-call has answered,
+        // whatever the payload store. Tests of the deployed flow set `event`.
+        ("INGEST_MODE", "inline"),
     ]);
     env.set(
         "OPENMEMORY_DB_PATH",
@@ -224,4 +227,23 @@ pub fn post_call_config() -> PostCallConfig {
 /// The operator commands over the given stores.
 pub fn admin(memory: DynMemoryStore, payloads: DynPayloadStore) -> admin::Admin {
     admin::Admin::new(post_call_config(), memory, payloads)
+}
+
+/// Now, in unix seconds.
+pub fn now() -> i64 {
+    shared::dates::now_unix_secs()
+}
+
+/// The memory user of a caller's number (per-caller scope).
+pub fn user(number: &str) -> shared::memory::MemoryUser {
+    let id =
+        shared::caller::CallerId::normalise(number, Default::default()).expect("a valid number");
+    shared::memory::MemoryUser::caller(&id)
+}
+
+/// A fresh bucket in the real S3-compatible test server.
+pub async fn s3_payloads(label: &str) -> DynPayloadStore {
+    let client = testkit::s3::client();
+    let bucket = testkit::s3::fresh_bucket(&client, label).await;
+    Arc::new(shared::storage::s3::S3Store::new(client, bucket))
 }

@@ -39,6 +39,8 @@ async fn every_sample_event_gets_its_answer() {
         ("ELEVENLABS_SEARCH_DATA_KEY", "dev-search-data-secret"),
         ("SIGNATURE_MAX_AGE_SECS", "999999999999"),
         ("SIGNATURE_MAX_FUTURE_SECS", "999999999999"),
+        // As deployed: post-call stores, the bucket's event ingests.
+        ("INGEST_MODE", "event"),
     ]);
     let memory: shared::memory::DynMemoryStore =
         Arc::new(EmbeddedStore::open(dir.path().join("m.sqlite3")).unwrap());
@@ -74,7 +76,30 @@ async fn every_sample_event_gets_its_answer() {
 
     let (status, body) = json(post_call::handle(&pc, event("post-call-transcription.json")).await);
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["memories"], "ingested");
+    assert_eq!(body["memories"], "queued");
+    let ingest = |name: &str| {
+        let path = format!("{}/../events/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let done = post_call::ingest::handle(&pc.ingestor, &ingest("ingest-s3-notification.json"))
+        .await
+        .unwrap();
+    assert_eq!(done["ingested"][0]["memories"], "ingested", "{done}");
+    let again = post_call::ingest::handle(
+        &pc.ingestor,
+        &ingest("ingest-eventbridge-object-created.json"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        again["ingested"][0]["memories"], "already_ingested",
+        "{again}"
+    );
+    let sweep = post_call::ingest::handle(&pc.ingestor, &ingest("ingest-sweep.json"))
+        .await
+        .unwrap();
+    assert_eq!(sweep["still_pending"], 0, "{sweep}");
     let (status, body) = json(post_call::handle(&pc, event("post-call-audio.json")).await);
     assert_eq!(status, 200, "{body}");
     let (status, body) = json(post_call::handle(&pc, event("post-call-failure.json")).await);

@@ -268,3 +268,65 @@ async fn failure_modes_answer_clearly_and_store_nothing() {
         404
     );
 }
+
+/// On OpenMemory, search-data answers from the caller's own listing: the
+/// server's query scans every caller's vectors (seconds on a real v1.3.0),
+/// so by default it is never sent, and when enabled it is abandoned at its
+/// budget.
+#[tokio::test]
+async fn search_data_on_openmemory_never_waits_on_the_servers_query() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use testkit::fake_openmemory::FakeOpenMemory;
+
+    let fake = FakeOpenMemory::start(None).await;
+    fake.set_query_delay(Duration::from_secs(5));
+    let url = fake.url();
+    for (budget, query_sent) in [(None, false), (Some("50"), true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let memory: shared::memory::DynMemoryStore = Arc::new(
+            shared::memory::openmemory::OpenMemoryStore::new(&url, None, Duration::from_secs(10))
+                .unwrap(),
+        );
+        let payloads: shared::storage::DynPayloadStore = Arc::new(
+            shared::storage::local::LocalStore::new(dir.path().join("payloads")),
+        );
+        let mut extra = vec![("OPENMEMORY_URL", url.as_str())];
+        extra.extend(budget.map(|ms| ("SEARCH_STORE_QUERY_MS", ms)));
+        let stack = Stack::with(dir, memory, payloads, &extra).await;
+        let caller = if query_sent {
+            "+15550002001"
+        } else {
+            "+15550002002"
+        };
+        let call = transcription(
+            &format!("conv_om_{}", query_sent),
+            "inbound",
+            caller,
+            AGENT_NUMBER,
+            now() - 3_600,
+            Some("Angelo"),
+            &["My dog Biscuit needs walking in the afternoon."],
+            "Angelo asked about dog walking.",
+        );
+        assert_eq!(stack.deliver(&call).await.0, 200);
+        let before = fake.requests().len();
+        let start = Instant::now();
+        let (status, body) = stack.search(caller, "what is my dog called").await;
+        let took = start.elapsed();
+        assert_eq!(status, 200, "{body}");
+        assert!(body["memories"].to_string().contains("Biscuit"), "{body}");
+        assert_eq!(body["profile"]["name"], "Angelo", "{body}");
+        // Well inside the 3 s deadline and nowhere near the 5 s query.
+        assert!(
+            took < Duration::from_secs(2),
+            "budget {budget:?}: took {took:?}"
+        );
+        let sent: Vec<String> = fake.requests()[before..].to_vec();
+        let queries = sent.iter().filter(|r| r.contains("/memory/query")).count();
+        assert_eq!(queries, usize::from(query_sent), "{sent:?}");
+        // One listing serves both the profile and the ranking.
+        let listings = sent.iter().filter(|r| r.contains("/memories")).count();
+        assert_eq!(listings, 1, "{sent:?}");
+    }
+}

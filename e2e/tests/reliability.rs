@@ -8,29 +8,15 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
-use e2e::{transcription, Stack};
+use e2e::{now, s3_payloads, transcription, user, Stack};
 use shared::memory::openmemory::OpenMemoryStore;
-use shared::memory::{DynMemoryStore, MemoryUser};
+use shared::memory::DynMemoryStore;
 use shared::storage::s3::S3Store;
 use shared::storage::{keys, ConversationId, DynPayloadStore};
 use testkit::fake_openmemory::{FakeOpenMemory, Mode};
 
 const CALLER: &str = "+15550002000";
 const AGENT_NUMBER: &str = "+15550001000";
-
-fn now() -> i64 {
-    shared::dates::now_unix_secs()
-}
-
-fn user(number: &str) -> MemoryUser {
-    MemoryUser::caller(&shared::caller::CallerId::normalise(number, Default::default()).unwrap())
-}
-
-async fn s3_payloads(label: &str) -> DynPayloadStore {
-    let client = testkit::s3::client();
-    let bucket = testkit::s3::fresh_bucket(&client, label).await;
-    Arc::new(S3Store::new(client, bucket))
-}
 
 fn dead_s3() -> DynPayloadStore {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -334,7 +320,10 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
     }
     let admin = e2e::admin(memory.clone(), payloads.clone());
 
-    let export = admin.export("(555) 000-2000").await.unwrap();
+    // Operators name callers in E.164 only: a national-format guess could
+    // name somebody else.
+    assert!(admin.export("(555) 000-2000").await.is_err());
+    let export = admin.export("+1 555 000 2000").await.unwrap();
     assert_eq!(
         export["conversations"].as_array().unwrap().len(),
         2,
@@ -361,8 +350,9 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
     let left = payloads.list("").await.unwrap();
     assert!(
         left.iter()
+            .filter(|k| !k.starts_with(keys::ERASED_PREFIX))
             .all(|k| !k.contains("conv_e1") && !k.contains("conv_e2")),
-        "{left:?}"
+        "only tombstones name the erased calls: {left:?}"
     );
     assert!(
         left.iter().any(|k| k.contains("conv_keep")),
@@ -372,11 +362,20 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
         stack.ring(other).await.1["dynamic_variables"]["user_name"],
         "Rita"
     );
-    let export = admin.export(CALLER).await.unwrap();
-    assert!(
-        export["conversations"].as_array().unwrap().is_empty(),
-        "{export}"
+    // A redelivered webhook of an erased call stays erased.
+    let (status, body) = stack.deliver(&a_call("conv_e1", CALLER)).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("erased")),
+        "{body}"
     );
+    assert_eq!(
+        stack.ring(CALLER).await.1["dynamic_variables"]["user_name"],
+        ""
+    );
+    assert!(admin.replay().await.unwrap().ingested == 0);
+    // Nothing left to erase is an error, not a silent success.
+    assert!(admin.forget(CALLER).await.is_err());
 }
 
 #[tokio::test]

@@ -164,6 +164,7 @@ impl Stack {
         SearchOptions {
             limit: LIMIT,
             max_chars: self.search_data.config.max_chars,
+            store_query: self.search_data.config.store_query,
             ..SearchOptions::default()
         }
     }
@@ -187,7 +188,7 @@ impl Stack {
             }
         };
         let took = started.elapsed();
-        Ok((hits.into_iter().map(|h| h.memory).collect(), took))
+        Ok((hits.hits.into_iter().map(|h| h.memory).collect(), took))
     }
 }
 

@@ -199,6 +199,19 @@ fn memory_backend(env: &Env) -> Result<MemoryBackend, ConfigError> {
                 purpose: OPENMEMORY_PURPOSE,
             });
         }
+        // The API key and every caller's number travel with each request.
+        let allow_http: bool = env.parsed(
+            "OPENMEMORY_ALLOW_HTTP",
+            false,
+            "lets the functions reach OpenMemory over plain http:// inside Lambda (true/false)",
+        )?;
+        if env.in_lambda() && parsed.scheme() == "http" && !allow_http {
+            return Err(ConfigError {
+                var,
+                problem: "is http:// inside AWS Lambda".into(),
+                purpose: "callers' numbers and the API key would cross the network unencrypted; use https://, or set OPENMEMORY_ALLOW_HTTP=true for a server on a private network you trust",
+            });
+        }
         let timeout_ms = env.parsed(
             "OPENMEMORY_TIMEOUT_MS",
             2_000u64,
@@ -391,12 +404,29 @@ pub struct SearchDataConfig {
     pub max_limit: usize,
     /// Bound on the total characters of returned memories.
     pub max_chars: usize,
+    /// Budget of the store's own query beside the listing; `None` = off.
+    pub store_query: Option<Duration>,
 }
 
 impl SearchDataConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let common = Common::from_env(env)?;
+        // Off for OpenMemory: v1.3.0's query scans every caller's vectors
+        // (0.5–2.5 s at 6,000 memories) and reinforces what it returns, and
+        // it did not change retrieval on the real-dialogue set. The
+        // embedded store's full-text query is local and takes milliseconds.
+        let default_query_ms = match common.memory {
+            MemoryBackend::OpenMemory { .. } => 0u64,
+            MemoryBackend::Embedded { .. } => 50,
+        };
+        let query_ms = env.parsed(
+            "SEARCH_STORE_QUERY_MS",
+            default_query_ms,
+            "how long search-data lets the memory store's own query run beside the caller's listing, in milliseconds (0 = never query)",
+        )?;
         Ok(Self {
-            common: Common::from_env(env)?,
+            store_query: (query_ms > 0).then(|| Duration::from_millis(query_ms)),
+            common,
             secret: SharedSecret::required(env, "ELEVENLABS_SEARCH_DATA_KEY")?,
             deadline: Duration::from_millis(env.parsed(
                 "SEARCH_DATA_DEADLINE_MS",
@@ -429,6 +459,56 @@ pub struct PostCallConfig {
     pub ingest_concurrency: usize,
     /// Key for the hashed caller index (defaults to the HMAC secret).
     pub index_key: String,
+    /// Who ingests a stored transcription (`INGEST_MODE`).
+    pub ingest_mode: IngestMode,
+}
+
+/// Who turns a stored transcription into memories (`INGEST_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestMode {
+    /// post-call, before it answers (the default with local payloads:
+    /// `make dev` and scripted journeys see memories at once).
+    Inline,
+    /// post-call, in a task after it answers (local runs only: Lambda
+    /// freezes an instance once it has answered).
+    Background,
+    /// The bucket's object-created event (the default with S3 payloads):
+    /// post-call answers as soon as the payload is stored.
+    Event,
+}
+
+impl IngestMode {
+    fn from_env(env: &Env, payloads: &PayloadBackend) -> Result<Self, ConfigError> {
+        const PURPOSE: &str = "who ingests a stored transcription: inline (post-call, before answering), background (post-call, after answering; local only) or event (the S3 object-created event)";
+        let mode = match env
+            .get("INGEST_MODE")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("") => match payloads {
+                PayloadBackend::S3 { .. } => Self::Event,
+                PayloadBackend::Local { .. } => Self::Inline,
+            },
+            Some("inline") => Self::Inline,
+            Some("background") => Self::Background,
+            Some("event") => Self::Event,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "INGEST_MODE",
+                    problem: format!("must be inline, background or event, not {other:?}"),
+                    purpose: PURPOSE,
+                })
+            }
+        };
+        if mode == Self::Background && env.in_lambda() {
+            return Err(ConfigError {
+                var: "INGEST_MODE",
+                problem: "is background inside AWS Lambda, which freezes an instance once it has answered".into(),
+                purpose: PURPOSE,
+            });
+        }
+        Ok(mode)
+    }
 }
 
 impl PostCallConfig {
@@ -456,9 +536,11 @@ impl PostCallConfig {
                 purpose: "the ElevenLabs API key used to download call audio",
             });
         }
+        let payloads = PayloadBackend::from_env(env)?;
         Ok(Self {
             common: Common::from_env(env)?,
-            payloads: PayloadBackend::from_env(env)?,
+            ingest_mode: IngestMode::from_env(env, &payloads)?,
+            payloads,
             hmac_secret,
             tolerance: Tolerance {
                 max_age_secs: env.parsed(
@@ -527,6 +609,73 @@ mod tests {
         );
         let err = Common::from_env(&Env::from_pairs([("OPENMEMORY_URL", "ftp://x")])).unwrap_err();
         assert_eq!(err.var, "OPENMEMORY_URL");
+    }
+
+    #[test]
+    fn openmemory_in_lambda_takes_https_unless_plain_http_is_allowed() {
+        let lambda = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = vec![
+                ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+                ("LAMBDA_TASK_ROOT", "/var/task"),
+                ("OPENMEMORY_URL", "http://10.0.0.5:8080"),
+            ];
+            pairs.extend_from_slice(extra);
+            Common::from_env(&Env::from_pairs(pairs))
+        };
+        assert_eq!(lambda(&[]).unwrap_err().var, "OPENMEMORY_URL");
+        assert!(lambda(&[("OPENMEMORY_ALLOW_HTTP", "true")]).is_ok());
+        assert!(lambda(&[("OPENMEMORY_URL", "https://memory.example.com")]).is_ok());
+        // Locally (make dev, tests) a loopback server over http is normal.
+        assert!(
+            Common::from_env(&Env::from_pairs([("OPENMEMORY_URL", "http://127.0.0.1:1")])).is_ok()
+        );
+    }
+
+    #[test]
+    fn the_store_query_is_off_for_openmemory_and_budgeted_for_the_embedded_store() {
+        let om = SearchDataConfig::from_env(&Env::from_pairs([(
+            "OPENMEMORY_URL",
+            "http://127.0.0.1:1",
+        )]))
+        .unwrap();
+        assert_eq!(om.store_query, None);
+        let embedded = SearchDataConfig::from_env(&Env::default()).unwrap();
+        assert_eq!(embedded.store_query, Some(Duration::from_millis(50)));
+        let set = SearchDataConfig::from_env(&Env::from_pairs([
+            ("OPENMEMORY_URL", "http://127.0.0.1:1"),
+            ("SEARCH_STORE_QUERY_MS", "30"),
+        ]))
+        .unwrap();
+        assert_eq!(set.store_query, Some(Duration::from_millis(30)));
+        let off =
+            SearchDataConfig::from_env(&Env::from_pairs([("SEARCH_STORE_QUERY_MS", "0")])).unwrap();
+        assert_eq!(off.store_query, None);
+    }
+
+    #[test]
+    fn ingestion_is_inline_locally_and_event_driven_with_s3() {
+        let key = ("ELEVENLABS_POST_CALL_KEY", "k");
+        let local = PostCallConfig::from_env(&Env::from_pairs([key])).unwrap();
+        assert_eq!(local.ingest_mode, IngestMode::Inline);
+        let s3 =
+            PostCallConfig::from_env(&Env::from_pairs([key, ("PAYLOAD_BUCKET", "b")])).unwrap();
+        assert_eq!(s3.ingest_mode, IngestMode::Event);
+        let set = PostCallConfig::from_env(&Env::from_pairs([key, ("INGEST_MODE", "background")]))
+            .unwrap();
+        assert_eq!(set.ingest_mode, IngestMode::Background);
+        let err = PostCallConfig::from_env(&Env::from_pairs([
+            key,
+            ("INGEST_MODE", "background"),
+            ("PAYLOAD_BUCKET", "b"),
+            ("OPENMEMORY_URL", "https://m"),
+            ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+            ("LAMBDA_TASK_ROOT", "/var/task"),
+        ]))
+        .unwrap_err();
+        assert_eq!(err.var, "INGEST_MODE");
+        let err = PostCallConfig::from_env(&Env::from_pairs([key, ("INGEST_MODE", "later")]))
+            .unwrap_err();
+        assert_eq!(err.var, "INGEST_MODE");
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct ElevenLabsApi {
 impl ElevenLabsApi {
     pub fn new(base_url: &str, api_key: &str) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
+            // The audio endpoint answers directly; a redirect would carry
+            // the API key elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .connect_timeout(Duration::from_secs(5))
             // Only between reads: a 30-minute recording may take a while in total.
             .read_timeout(Duration::from_secs(30))

@@ -729,3 +729,42 @@ mod real_server {
         store.health().await.expect("healthy");
     }
 }
+
+/// A redirect from the memory server is an error, never followed: the
+/// API key rides on every request, and a Referer would name the caller.
+#[tokio::test]
+async fn a_redirect_is_refused_and_never_carries_the_key_elsewhere() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let elsewhere_hits = Arc::new(AtomicUsize::new(0));
+    let hits = elsewhere_hits.clone();
+    let elsewhere = testkit::serve::serve(move |_req| {
+        let hits = hits.clone();
+        async move {
+            hits.fetch_add(1, Ordering::SeqCst);
+            lambda_http::Response::new(lambda_http::Body::from("{}"))
+        }
+    })
+    .await;
+    let target = elsewhere.url();
+    let redirecting = testkit::serve::serve(move |req: lambda_http::Request| {
+        let to = format!("{target}{}", req.uri().path());
+        async move {
+            lambda_http::Response::builder()
+                .status(307)
+                .header("location", to)
+                .body(lambda_http::Body::Empty)
+                .expect("a response")
+        }
+    })
+    .await;
+    let store =
+        OpenMemoryStore::new(&redirecting.url(), Some(KEY), Duration::from_secs(5)).unwrap();
+    let user = caller(1);
+    let err = store.recent(&user, 10).await.unwrap_err();
+    assert_clean(&err, &user);
+    let err = store.add(&user, &utterance("hello")).await.unwrap_err();
+    assert_clean(&err, &user);
+    assert_eq!(elsewhere_hits.load(Ordering::SeqCst), 0);
+}

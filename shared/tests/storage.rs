@@ -265,7 +265,7 @@ mod contract {
         assert!(conv_a_star.contains(&keys::audio(&conv("conv_ab"))));
 
         assert_eq!(
-            h.store.list("conv_a/conv_a_event_1").await.unwrap().len(),
+            h.store.list("conv_a/other/event_1").await.unwrap().len(),
             10
         );
         assert!(h.store.list("nothing/").await.unwrap().is_empty());

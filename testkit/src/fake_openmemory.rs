@@ -147,6 +147,7 @@ struct Knobs {
     tenant_mode: bool,
     query_fails: bool,
     latency: Duration,
+    query_delay: Duration,
     mode: Mode,
 }
 
@@ -195,6 +196,7 @@ impl FakeOpenMemory {
                 tenant_mode: false,
                 query_fails: false,
                 latency: Duration::ZERO,
+                query_delay: Duration::ZERO,
                 mode: Mode::Normal,
             }),
             requests: AtomicU64::new(0),
@@ -247,6 +249,12 @@ impl FakeOpenMemory {
     /// Delays every answer by `latency`.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.shared.knobs).latency = latency;
+    }
+
+    /// Delays `POST /memory/query` only, as the real server's scan over
+    /// every caller's vectors does (0.5–2.5 s at 6,000 memories).
+    pub fn set_query_delay(&self, delay: Duration) {
+        lock(&self.shared.knobs).query_delay = delay;
     }
 
     pub fn set_mode(&self, mode: Mode) {
@@ -558,12 +566,24 @@ async fn handle(shared: &Shared, req: hyper::Request<Incoming>) -> Reply {
         Ok(b) => b.to_bytes(),
         Err(_) => return text(413, "Payload Too Large"),
     };
-    let (latency, mode, tenant_mode, query_fails) = {
+    let (latency, query_delay, mode, tenant_mode, query_fails) = {
         let k = lock(&shared.knobs);
-        (k.latency, k.mode, k.tenant_mode, k.query_fails)
+        (
+            k.latency,
+            k.query_delay,
+            k.mode,
+            k.tenant_mode,
+            k.query_fails,
+        )
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if !query_delay.is_zero()
+        && parts.method == hyper::Method::POST
+        && parts.uri.path() == "/memory/query"
+    {
+        tokio::time::sleep(query_delay).await;
     }
     if mode == Mode::Garbage {
         return Reply {

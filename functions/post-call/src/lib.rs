@@ -1,27 +1,30 @@
-//! post-call: receives ElevenLabs' signed post-call webhooks, stores each
-//! payload keyed by conversation, and turns transcriptions into memories.
+//! post-call: receives ElevenLabs' signed post-call webhooks and stores
+//! each payload keyed by conversation; transcriptions are then turned into
+//! memories by [`shared::ingestion`].
 //!
 //! Order of work, each step only if the one before succeeded: size limit →
-//! signature over the raw body → parse → validate the conversation id →
-//! store durably → (transcriptions) ingest into memory. `200` means stored.
-//! A memory-store failure after storing still answers `200`: the payload is
-//! safe, the conversation stays pending, and `replay` finishes it; a `5xx`
-//! would only invite retries that ElevenLabs does not send by default and
-//! count towards disabling the webhook.
+//! signature over the raw body → the head (`type`, `data.conversation_id`)
+//! → store durably → answer. `200` means stored: nothing else is parsed
+//! before the body is safe, so a field that drifts in type cannot lose a
+//! call. Ingestion runs from the stored payload (`INGEST_MODE`): in AWS on
+//! the bucket's object-created event, with Lambda's retries and a
+//! dead-letter queue (the `post-call-ingest` binary), so ElevenLabs never
+//! waits on the memory store; locally before or after the answer.
 
 use base64::Engine;
 use bytes::Bytes;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::config::{Env, PostCallConfig};
-use shared::elevenlabs::ElevenLabsApi;
+use shared::config::{Env, IngestMode, PostCallConfig};
 use shared::http::{self as edge, RequestLog, Route};
-use shared::ingestion::{Ingestor, Outcome};
-use shared::models::{Envelope, PostCallEvent};
+use shared::ingestion::Ingestor;
+use shared::models::{Envelope, Head, PostCallEvent};
 use shared::signature;
 use shared::storage::{keys, ConversationId, DynPayloadStore};
 use shared::Error;
+
+pub mod ingest;
 
 pub const NAME: &str = "post-call";
 
@@ -33,8 +36,6 @@ pub struct App {
     pub config: PostCallConfig,
     pub payloads: DynPayloadStore,
     pub ingestor: Ingestor,
-    /// Set when `FETCH_AUDIO=true`: fetches audio too large for a webhook.
-    pub api: Option<ElevenLabsApi>,
 }
 
 impl App {
@@ -50,18 +51,11 @@ impl App {
         memory: shared::memory::DynMemoryStore,
         payloads: DynPayloadStore,
     ) -> Self {
-        let api = match (&config.elevenlabs_api_key, config.fetch_audio) {
-            (Some(key), true) => ElevenLabsApi::new(&config.elevenlabs_api_url, key)
-                .inspect_err(|e| tracing::error!(error = %e, "audio fetching disabled"))
-                .ok(),
-            _ => None,
-        };
-        let ingestor = Ingestor::new(&config, memory.clone(), payloads.clone());
+        let ingestor = Ingestor::new(&config, memory, payloads.clone());
         Self {
             config,
             payloads,
             ingestor,
-            api,
         }
     }
 }
@@ -72,9 +66,13 @@ pub struct Stored {
     pub event_type: String,
     pub conversation_id: ConversationId,
     pub key: String,
-    pub memories: Option<Outcome>,
-    /// For transcriptions with `FETCH_AUDIO=true`: what happened to the audio.
+    /// For transcriptions: what became of the memories (`queued` when the
+    /// bucket's event or a background task ingests them).
+    pub memories: Option<&'static str>,
+    /// With `FETCH_AUDIO=true` and inline ingestion: what became of the audio.
     pub audio: Option<&'static str>,
+    /// The conversation was erased (`forget`): nothing was stored.
+    pub erased: bool,
 }
 
 /// The handler: one request in, one response out, one log line.
@@ -90,15 +88,19 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
     };
     match result {
         Ok(stored) => {
-            let memories = stored.memories.as_ref().map(Outcome::label);
+            let memories = stored.memories;
             tracing::info!(
                 conversation_id = stored.conversation_id.as_str(),
                 event_type = stored.event_type.as_str(),
                 memories,
                 "payload stored"
             );
-            if let Some(Outcome::Failed(err)) = &stored.memories {
-                tracing::warn!(conversation_id = stored.conversation_id.as_str(), error = %err, "memory ingestion failed; pending for replay");
+            if stored.erased {
+                log.finish(StatusCode::OK, "erased", None);
+                return edge::json(
+                    StatusCode::OK,
+                    &json!({ "status": "erased", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str() }),
+                );
             }
             log.finish(StatusCode::OK, memories.unwrap_or("stored"), None);
             let mut answer = json!({ "status": "stored", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str(), "key": stored.key });
@@ -139,100 +141,112 @@ async fn webhook(app: &App, req: &Request) -> Result<Stored, Error> {
     if std::str::from_utf8(body).is_err() {
         return Err(Error::bad_request("the body is not valid UTF-8"));
     }
-    let envelope = Envelope::parse(body)
-        .map_err(|e| Error::bad_request(format!("not a post-call webhook: {e}")))?;
-    let raw_id = envelope
-        .event
-        .conversation_id()
-        .ok_or_else(|| Error::bad_request("data.conversation_id is missing"))?;
+    let head = Head::parse(body)
+        .map_err(|why| Error::bad_request(format!("not a post-call webhook: {why}")))?;
+    let raw_id = head
+        .conversation_id
+        .as_deref()
+        .ok_or_else(|| Error::bad_request("data.conversation_id is missing or not a string"))?;
     let conv = ConversationId::parse(raw_id).ok_or_else(|| {
         Error::bad_request("data.conversation_id must be 1 to 128 letters, digits, '_' or '-'")
     })?;
-    let event_type = envelope.kind.clone();
-    let mut audio = None;
-    let (key, memories) = match envelope.event {
-        PostCallEvent::Transcription(call) => {
+    // An erased conversation stays erased, whatever ElevenLabs redelivers.
+    if app.payloads.exists(&keys::erased(&conv)).await? {
+        return Ok(Stored {
+            event_type: head.kind,
+            conversation_id: conv,
+            key: String::new(),
+            memories: None,
+            audio: None,
+            erased: true,
+        });
+    }
+    let json_body = || Bytes::copy_from_slice(body);
+    let (key, memories, audio) = match head.kind.as_str() {
+        "post_call_transcription" => {
             let key = keys::transcription(&conv);
             app.payloads
-                .put(&key, Bytes::copy_from_slice(body), "application/json")
+                .put(&key, json_body(), "application/json")
                 .await?;
-            let (outcome, fetched) = tokio::join!(
-                app.ingestor.ingest(&conv, &call),
-                fetch_audio(app, &conv, &call)
-            );
-            audio = fetched;
-            (key, Some(outcome?))
+            app.ingestor.mark_pending(&conv).await?;
+            let (memories, audio) = ingest_after_storing(app, &conv).await?;
+            (key, Some(memories), audio)
         }
-        PostCallEvent::Audio(audio) => {
-            let mp3 = decode_audio(&audio.full_audio)?;
-            drop(audio);
+        // Audio is stored decoded; a body that does not decode is refused
+        // (400), as there is no recording in it to keep.
+        "post_call_audio" => {
+            let mp3 = audio_of(body)?;
             let key = keys::audio(&conv);
             app.payloads
                 .put(&key, Bytes::from(mp3), "audio/mpeg")
                 .await?;
-            (key, None)
+            (key, None, None)
         }
-        PostCallEvent::CallInitiationFailure(_) => {
+        "call_initiation_failure" => {
             let key = keys::failure(&conv);
             app.payloads
-                .put(&key, Bytes::copy_from_slice(body), "application/json")
+                .put(&key, json_body(), "application/json")
                 .await?;
-            (key, None)
+            (key, None, None)
         }
-        PostCallEvent::Unknown { .. } => {
-            let key = keys::other(&conv, &event_type);
+        _ => {
+            let key = keys::other(&conv, &head.kind);
             app.payloads
-                .put(&key, Bytes::copy_from_slice(body), "application/json")
+                .put(&key, json_body(), "application/json")
                 .await?;
-            (key, None)
+            (key, None, None)
         }
     };
     Ok(Stored {
-        event_type,
+        event_type: head.kind,
         conversation_id: conv,
         key,
         memories,
         audio,
+        erased: false,
     })
 }
 
-/// Streams a call's audio from the ElevenLabs API into storage when the
-/// transcription says there is some and no webhook delivered it yet.
-/// Failures are logged, not fatal: the transcription is already safe.
-async fn fetch_audio(
+/// Runs or hands off ingestion of a just-stored transcription, as
+/// `INGEST_MODE` says; answers the label for the response.
+async fn ingest_after_storing(
     app: &App,
     conv: &ConversationId,
-    call: &shared::models::TranscriptionData,
-) -> Option<&'static str> {
-    let api = app.api.as_ref()?;
-    if call.has_audio != Some(true) {
-        return Some("none");
+) -> Result<(&'static str, Option<&'static str>), Error> {
+    match app.config.ingest_mode {
+        IngestMode::Event => Ok(("queued", None)),
+        IngestMode::Background => {
+            let ingestor = app.ingestor.clone();
+            let conv = conv.clone();
+            tokio::spawn(
+                async move { ingest::log_done(&conv, ingestor.ingest_stored(&conv).await) },
+            );
+            Ok(("queued", None))
+        }
+        IngestMode::Inline => match app.ingestor.ingest_stored(conv).await {
+            Ok(done) => {
+                ingest::log_outcome(conv, &done);
+                Ok((done.outcome.label(), done.audio))
+            }
+            // The payload is stored and on the pending list: still a 200.
+            Err(err) => {
+                tracing::warn!(conversation_id = conv.as_str(), error = %err, "ingestion could not run; pending");
+                Ok(("pending", None))
+            }
+        },
     }
-    let key = keys::audio(conv);
-    match app.payloads.get(&key).await {
-        Ok(Some(_)) => return Some("already_stored"),
-        Ok(None) => {}
-        Err(err) => {
-            tracing::warn!(error = %err, "could not check for stored audio");
-            return Some("failed");
-        }
-    }
-    let stream = match api.audio(conv).await {
-        Ok(stream) => stream,
-        Err(err) => {
-            tracing::warn!(conversation_id = conv.as_str(), error = %err, "audio fetch failed");
-            return Some("failed");
-        }
-    };
-    match app.payloads.put_stream(&key, stream, "audio/mpeg").await {
-        Ok(bytes) => {
-            tracing::info!(conversation_id = conv.as_str(), bytes, "audio fetched");
-            Some("fetched")
-        }
-        Err(err) => {
-            tracing::warn!(conversation_id = conv.as_str(), error = %err, "audio store failed");
-            Some("failed")
-        }
+}
+
+/// The decoded MP3 of a `post_call_audio` webhook.
+fn audio_of(body: &[u8]) -> Result<Vec<u8>, Error> {
+    match Envelope::parse(body) {
+        Ok(Envelope {
+            event: PostCallEvent::Audio(audio),
+            ..
+        }) => decode_audio(&audio.full_audio),
+        _ => Err(Error::bad_request(
+            "data.full_audio is missing or not a string",
+        )),
     }
 }
 

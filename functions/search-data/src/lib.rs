@@ -114,18 +114,17 @@ async fn webhook(app: &App, req: &Request) -> WebhookResult {
     let options = SearchOptions {
         limit: query.limit,
         max_chars: app.config.max_chars,
+        store_query: app.config.store_query,
         ..SearchOptions::default()
     };
-    let store = app.store.as_ref();
     let now = shared::dates::now_unix_secs();
-    let work = async {
-        tokio::try_join!(
-            profile::load(store, &user),
-            search::search(store, &user, &query.text, options, now)
-        )
-    };
+    // One listing of the caller's own memories answers both the profile
+    // and the search: the store's only required round trip.
+    let work = search::search(app.store.as_ref(), &user, &query.text, options, now);
     match tokio::time::timeout(app.config.deadline, work).await {
-        Ok(Ok((profile, hits))) => {
+        Ok(Ok(found)) => {
+            let profile = profile::from_listing(&found.listing);
+            let hits = found.hits;
             let label = if profile.is_some() {
                 "found"
             } else {

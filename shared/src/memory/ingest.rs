@@ -23,6 +23,12 @@ use crate::models::TranscriptionData;
 /// Longest text memory, in characters: safely under OpenMemory's ~200.
 pub const MAX_TEXT_CHARS: usize = 180;
 
+/// Most memories one call writes (besides its snapshot): a two-hour call
+/// has a few hundred caller turns, while a 6 MB transcript could make
+/// 30,000, each an add on the store. Facts and the summary come first in a
+/// plan, so what is cut is the call's latest turns.
+pub const MAX_MEMORIES_PER_CALL: usize = 1_500;
+
 /// How many of the caller's newest memories [`ingest`] reads to find the
 /// previous snapshot and what an earlier attempt already stored.
 pub const RECENT_WINDOW: usize = 1_000;
@@ -99,6 +105,15 @@ pub fn plan(call: &TranscriptionData, previous: Option<&Snapshot>) -> Plan {
         let mut utterance = template(MemoryKind::Utterance);
         utterance.turn = u32::try_from(index).ok();
         push_parts(&mut memories, &utterance, message);
+    }
+
+    if memories.len() > MAX_MEMORIES_PER_CALL {
+        tracing::warn!(
+            planned = memories.len(),
+            kept = MAX_MEMORIES_PER_CALL,
+            "a very long call: its latest turns are not remembered"
+        );
+        memories.truncate(MAX_MEMORIES_PER_CALL);
     }
 
     snapshot.record_call(conversation, call_time, summary);
@@ -792,6 +807,26 @@ mod tests {
             "{}",
             plan.snapshot.content
         );
+    }
+
+    #[test]
+    fn a_huge_call_writes_at_most_the_cap_and_keeps_facts_and_summary() {
+        let said: Vec<String> = (0..MAX_MEMORIES_PER_CALL + 500)
+            .map(|i| format!("Turn number {i} talks about the garden fence."))
+            .collect();
+        let said: Vec<&str> = said.iter().map(String::as_str).collect();
+        let huge = call(
+            "conv_huge",
+            1_700_000_000,
+            &[("name", json!("Ada"))],
+            Some("Ada talked for a long time."),
+            &said,
+        );
+        let plan = plan(&huge, None);
+        assert_eq!(plan.memories.len(), MAX_MEMORIES_PER_CALL);
+        assert_eq!(plan.memories[0].kind, MemoryKind::Fact);
+        assert_eq!(plan.memories[1].kind, MemoryKind::Summary);
+        assert!(plan.memories[2].content.starts_with("Turn number 0 "));
     }
 
     #[test]

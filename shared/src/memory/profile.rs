@@ -301,14 +301,23 @@ pub async fn load(
     user: &MemoryUser,
 ) -> Result<Option<CallerProfile>, MemoryError> {
     let memories = store.recent(user, SNAPSHOT_WINDOW).await?;
+    Ok(from_listing(&memories))
+}
+
+/// The caller's profile from a listing of their memories, newest first (as
+/// [`MemoryStore::recent`] answers; only the first [`SNAPSHOT_WINDOW`] are
+/// read, so a longer listing gives what [`load`] gives); `None` for a
+/// caller without memories.
+pub fn from_listing(newest_first: &[Memory]) -> Option<CallerProfile> {
+    let memories = &newest_first[..newest_first.len().min(SNAPSHOT_WINDOW)];
     if memories.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let base = newest_snapshot(&memories)
+    let base = newest_snapshot(memories)
         .map(|(_, snapshot)| snapshot)
         .unwrap_or_default();
-    let snapshot = fold_newer_memories(base, &memories);
-    Ok(Some(CallerProfile::from_snapshot(snapshot)))
+    let snapshot = fold_newer_memories(base, memories);
+    Some(CallerProfile::from_snapshot(snapshot))
 }
 
 /// The merged profile a snapshot memory carries, if it is one and parses.

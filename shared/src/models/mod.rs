@@ -10,7 +10,7 @@ pub mod search;
 
 pub use client_data::{ClientDataRequest, ClientDataResponse, DynamicVariables};
 pub use post_call::{
-    AudioData, CallInitiationFailureData, Envelope, PhoneCall, PostCallEvent, TranscriptTurn,
+    AudioData, CallInitiationFailureData, Envelope, Head, PhoneCall, PostCallEvent, TranscriptTurn,
     TranscriptionData,
 };
 pub use search::{SearchHit, SearchProfile, SearchRequest, SearchResponse};

@@ -117,6 +117,46 @@ impl<'a> Envelope<'a> {
     }
 }
 
+/// The two fields post-call reads before storing a webhook: its `type` and
+/// `data.conversation_id`. Everything else is parsed after the raw body is
+/// safe, so a field that drifts in type cannot lose a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub kind: String,
+    pub conversation_id: Option<String>,
+}
+
+impl Head {
+    /// Reads the head, or says in fixed words (never quoting the body) why
+    /// this is not a webhook envelope.
+    pub fn parse(body: &[u8]) -> Result<Self, &'static str> {
+        #[derive(Deserialize)]
+        struct Raw<'a> {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(borrow)]
+            data: &'a RawValue,
+        }
+        if !nesting_within(body, MAX_JSON_DEPTH) {
+            return Err("the JSON nests too deeply");
+        }
+        if !starts_object(body) {
+            return Err("the body must be a JSON object");
+        }
+        let raw: Raw<'_> = serde_json::from_slice(body)
+            .map_err(|_| "the body is not a JSON object with a string `type` and a `data`")?;
+        let data = raw.data.get();
+        let conversation_id = starts_object(data.as_bytes())
+            .then(|| serde_json::from_str::<UnknownData>(data).ok())
+            .flatten()
+            .and_then(|d| d.conversation_id);
+        Ok(Self {
+            kind: raw.kind,
+            conversation_id,
+        })
+    }
+}
+
 /// Whether JSON text opens an object (after any leading whitespace).
 fn starts_object(json: &[u8]) -> bool {
     json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
@@ -141,11 +181,11 @@ pub struct TranscriptionData {
     pub analysis: Analysis,
     #[serde(default, deserialize_with = "null_as_default")]
     pub conversation_initiation_client_data: InitiationData,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub has_audio: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub has_user_audio: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub has_response_audio: Option<bool>,
 }
 
@@ -284,6 +324,16 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(match Option::<Value>::deserialize(d)? {
         Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Some(Value::String(s)) => s.trim().parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    })
+}
+
+/// A flag as a boolean, or the strings "true"/"false"; anything else is
+/// unknown rather than a reason to drop the call.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::String(s)) => s.trim().parse::<bool>().ok(),
         _ => None,
     })
 }

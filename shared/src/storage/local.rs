@@ -416,6 +416,15 @@ impl PayloadStore for LocalStore {
         }
     }
 
+    async fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) => Ok(meta.is_file()),
+            Err(e) if is_absent(&e) => Ok(false),
+            Err(e) => Err(io_error("exists", key, &e)),
+        }
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
         validate_prefix(prefix)?;
         let root = Arc::clone(&self.root);

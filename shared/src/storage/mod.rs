@@ -58,6 +58,9 @@ pub trait PayloadStore: Send + Sync {
     /// Reads an object, or `None` when there is none.
     async fn get(&self, key: &str) -> Result<Option<Bytes>, StorageError>;
 
+    /// Whether an object exists, without reading it (S3: `HeadObject`).
+    async fn exists(&self, key: &str) -> Result<bool, StorageError>;
+
     /// Every key under `prefix`, in lexicographic order.
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
 
@@ -117,8 +120,9 @@ pub mod keys {
         format!("{c}/{c}_failure.json")
     }
 
-    /// An event type this version does not know. The type is reduced to
-    /// key-safe characters so it cannot escape the conversation's folder.
+    /// An event type this version does not know, in a folder of its own so
+    /// that no type name (`ingested`, say) can land on a bookkeeping key.
+    /// The type is reduced to key-safe characters so it cannot escape.
     pub fn other(c: &ConversationId, event_type: &str) -> String {
         let safe: String = event_type
             .chars()
@@ -136,7 +140,7 @@ pub mod keys {
         } else {
             safe
         };
-        format!("{c}/{c}_{safe}.json")
+        format!("{c}/other/{safe}.json")
     }
 
     /// Written once a transcription's memories are stored: makes ingestion
@@ -145,9 +149,35 @@ pub mod keys {
         format!("{c}/{c}_ingested.json")
     }
 
-    /// Held while one delivery ingests the conversation (a conditional put).
-    pub fn ingest_claim(c: &ConversationId) -> String {
-        format!("{c}/{c}_ingest_claim.json")
+    /// Where the conversation's ingestion claims live (see
+    /// `ingestion::claim`); post-call may delete only here and in
+    /// [`PENDING_PREFIX`].
+    pub fn claims(c: &ConversationId) -> String {
+        format!("{c}/claims/")
+    }
+
+    /// Generation `generation` of the conversation's ingestion claim; the
+    /// fixed width keeps listing order numeric.
+    pub fn claim(c: &ConversationId, generation: u32) -> String {
+        format!("{c}/claims/{generation:010}.json")
+    }
+
+    /// Folder of the pending list: one empty object per stored transcription
+    /// not yet ingested. The dot keeps it apart from conversation folders.
+    pub const PENDING_PREFIX: &str = "pending.calls/";
+
+    /// Folder of tombstones: one per erased conversation, so that a
+    /// redelivered webhook or a replay cannot bring it back.
+    pub const ERASED_PREFIX: &str = "erased.calls/";
+
+    /// The conversation's tombstone.
+    pub fn erased(c: &ConversationId) -> String {
+        format!("{ERASED_PREFIX}{c}")
+    }
+
+    /// The conversation's entry in the pending list.
+    pub fn pending(c: &ConversationId) -> String {
+        format!("{PENDING_PREFIX}{c}")
     }
 
     /// The conversation a key belongs to.
@@ -178,9 +208,37 @@ mod tests {
         assert_eq!(keys::transcription(&c), "abc/abc_transcription.json");
         assert_eq!(keys::audio(&c), "abc/abc_audio.mp3");
         assert_eq!(keys::failure(&c), "abc/abc_failure.json");
-        assert_eq!(keys::other(&c, "new_type"), "abc/abc_new_type.json");
-        assert_eq!(keys::other(&c, "../../x"), "abc/abc_______x.json");
-        assert_eq!(keys::other(&c, ""), "abc/abc_unknown.json");
+        assert_eq!(keys::other(&c, "new_type"), "abc/other/new_type.json");
+        assert_eq!(keys::other(&c, "../../x"), "abc/other/______x.json");
+        assert_eq!(keys::other(&c, ""), "abc/other/unknown.json");
+        assert_eq!(keys::claim(&c, 7), "abc/claims/0000000007.json");
+        assert_eq!(keys::pending(&c), "pending.calls/abc");
+        assert_eq!(keys::conversation_of(&keys::pending(&c)), None);
         assert_eq!(keys::conversation_of("abc/abc_audio.mp3"), Some(c));
+    }
+
+    #[test]
+    fn an_unknown_event_type_never_lands_on_a_bookkeeping_key() {
+        let c = ConversationId::parse("abc").unwrap();
+        let bookkeeping = [
+            keys::transcription(&c),
+            keys::audio(&c),
+            keys::failure(&c),
+            keys::ingested_marker(&c),
+            keys::claim(&c, 1),
+        ];
+        for hostile in [
+            "ingested",
+            "transcription",
+            "failure",
+            "audio",
+            "claims/0000000001",
+            "ingest_claim",
+        ] {
+            assert!(
+                !bookkeeping.contains(&keys::other(&c, hostile)),
+                "{hostile}"
+            );
+        }
     }
 }

@@ -487,6 +487,21 @@ impl PayloadStore for S3Store {
         Ok(Some(body.into_bytes()))
     }
 
+    async fn exists(&self, key: &str) -> Result<bool, StorageError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_missing_object(&e) => Ok(false),
+            Err(e) => Err(self.err("head_object", key, e)),
+        }
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
         let mut keys = Vec::new();
         let mut token: Option<String> = None;
