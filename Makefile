@@ -21,7 +21,8 @@ bench: ## Measure speed: handlers, loopback latency, cold start, size, audio mem
 	cargo build --release -p client-data -p search-data -p post-call
 	cargo run --quiet --release -p bench
 
-eval: ## Retrieval quality on the generated set: hit@k, newest first, isolation, latency (one table)
+eval: ## Retrieval quality: public real-dialogue sets (dev/test, beside BM25), then the generated mechanism set
+	cargo run --quiet --release -p eval -- real
 	cargo run --quiet --release -p eval -- run
 
 dev: tools ## Run the three functions locally (cargo lambda watch, embedded store, local payloads)

@@ -90,6 +90,14 @@ port_answers() {
 }
 
 start() {
+  # Test processes may start it at once (`cargo test` runs binaries in
+  # turn, nextest in parallel): one start at a time, the others reuse it.
+  # The server must not inherit the lock (9>&- below), or it holds it forever.
+  mkdir -p "$TOOLS"
+  if command -v flock >/dev/null; then
+    exec 9>"$TOOLS/s3.lock"
+    flock 9
+  fi
   if pid="$(running_pid)"; then
     log "already running (pid $pid) at $ENDPOINT"
     print_env
@@ -132,7 +140,7 @@ start() {
       -master.volumeSizeLimitMB=32 \
       -s3.autoCreateBucket=false \
       -bucket="$BUCKET" \
-      >>"$LOG" 2>&1 </dev/null
+      >>"$LOG" 2>&1 </dev/null 9>&-
   ) &
   local pid=$!
   echo "$pid" >"$PID_FILE"

@@ -6,7 +6,9 @@
 //! 3. cold start of each release binary under a Lambda Runtime API
 //!    emulator, and the binaries' sizes;
 //! 4. peak memory and time of large audio webhooks;
-//! 5. search over the embedded store at 10k and 100k memories.
+//! 5. search over the embedded store at 10k and 100k memories;
+//! 6. with `BENCH_OPENMEMORY_URL` set: the deployed path against a real
+//!    OpenMemory v1.3.0 server, at 10 and at 510 callers.
 //!
 //! Run it with `make bench`, which builds the functions' release binaries
 //! first (section 3 starts them). `cargo run --release -p bench -- 1 3`
@@ -22,6 +24,7 @@ mod cold_start;
 mod fixtures;
 mod handlers;
 mod loopback;
+mod real_store;
 mod scale;
 mod stats;
 mod stores;
@@ -77,6 +80,9 @@ fn main() {
     });
     section("5", "embedded store at scale", &mut || {
         rt.block_on(scale::run())
+    });
+    section("6", "a real OpenMemory server", &mut || {
+        rt.block_on(real_store::run())
     });
     let load_after = load_average();
     println!(

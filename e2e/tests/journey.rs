@@ -330,3 +330,22 @@ async fn search_data_on_openmemory_never_waits_on_the_servers_query() {
         assert_eq!(listings, 1, "{sent:?}");
     }
 }
+
+/// ElevenLabs groups a caller's conversations by the answer's `user_id`:
+/// the E.164 number by default, a keyed hash or nothing when configured,
+/// never anything for a withheld caller.
+#[tokio::test]
+async fn client_data_names_the_caller_to_elevenlabs_as_configured() {
+    let stack = Stack::local(&[]).await;
+    let (_, body) = stack.ring("(555) 000-2000").await;
+    assert_eq!(body["user_id"], "+15550002000", "{body}");
+    let (_, body) = stack.ring("anonymous").await;
+    assert!(body.get("user_id").is_none(), "{body}");
+    let hashed = Stack::local(&[("ELEVENLABS_USER_ID", "hashed"), ("CALLER_INDEX_KEY", "k")]).await;
+    let (_, body) = hashed.ring(CALLER).await;
+    let id = body["user_id"].as_str().unwrap();
+    assert_eq!(id.len(), 64, "{body}");
+    assert!(!id.contains("5550002000"));
+    let off = Stack::local(&[("ELEVENLABS_USER_ID", "off")]).await;
+    assert!(off.ring(CALLER).await.1.get("user_id").is_none());
+}

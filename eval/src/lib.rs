@@ -9,13 +9,17 @@
 //!   through the real search path, on the embedded store or the OpenMemory
 //!   client against the fake server.
 //! - [`metrics`]: hit@k, recall, newest-first, foreign results, latency.
+//! - [`real`]: public real-dialogue sets (dev and test splits), and
+//!   [`baseline`]: the plain BM25 every table prints beside the product.
 //!
 //! `make eval` runs the whole evaluation (`src/main.rs`); the crate's
 //! tests run a reduced one.
 
+pub mod baseline;
 pub mod dataset;
 pub mod gen;
 pub mod metrics;
+pub mod real;
 pub mod run;
 
 use std::path::PathBuf;

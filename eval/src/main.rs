@@ -2,6 +2,9 @@
 //! byte-identical), ingests every call through the post-call handler,
 //! asks every question through the search path, and prints the table.
 //!
+//! `eval real` runs the public real-dialogue sets (dev and test splits)
+//! with the BM25 baseline beside the product.
+//!
 //! `eval generate [--check]` only (re)writes `eval/data/` (with `--check`
 //! it fails instead when the files differ). `eval run [--misses]` does
 //! everything; `--misses` also lists every question without an answer in
@@ -43,8 +46,14 @@ fn main() -> ExitCode {
                     quick: flag("--quick"),
                 }))
             }),
+        "real" => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+            .and_then(|rt| rt.block_on(public_sets())),
         other => Err(format!(
-            "unknown command {other:?}: use `generate [--check]` or `run [--misses]`"
+            "unknown command {other:?}: use `generate [--check]`, `run [--misses]` or `real`"
         )),
     };
     match result {
@@ -55,6 +64,28 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The public real-dialogue sets, dev and test, product beside BM25.
+async fn public_sets() -> Result<bool, String> {
+    let mut scores = Vec::new();
+    for set in eval::real::SETS {
+        if !eval::real::present(set) {
+            println!("{set}: not present, skipped");
+            continue;
+        }
+        for split in eval::real::SPLITS {
+            let started = Instant::now();
+            scores.push(eval::real::evaluate(set, split, None).await?);
+            eprintln!(
+                "eval: {set} {split} took {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!("Public real-dialogue sets (limit 10, embedded store, as search-data runs):\n");
+    print!("{}", eval::real::table(&scores));
+    Ok(scores.iter().all(|s| s.product.hit10 >= s.baseline.2))
 }
 
 /// Writes the set into `eval/data/`, or with `check` only compares.

@@ -144,3 +144,26 @@ fn the_set_has_the_shape_the_evaluation_needs() {
         }
     }
 }
+
+/// A reduced run of each public set's dev and test split: the product is
+/// never below the plain BM25 baseline on the same questions.
+#[tokio::test]
+async fn the_product_is_not_below_bm25_on_the_public_sets() {
+    for set in eval::real::SETS {
+        assert!(eval::real::present(set), "{set} is vendored in eval/data");
+        for split in eval::real::SPLITS {
+            let s = eval::real::evaluate(set, split, Some(60)).await.unwrap();
+            assert_eq!(s.questions, 60);
+            assert!(
+                s.product.hit10 >= s.baseline.2,
+                "{set} {split}: product hit@10 {:.3} below BM25 {:.3}",
+                s.product.hit10,
+                s.baseline.2
+            );
+            assert_eq!(
+                s.product.foreign, 0,
+                "{set} {split}: another caller's memory came back"
+            );
+        }
+    }
+}

@@ -367,11 +367,62 @@ pub struct ClientDataConfig {
     pub first_message_template: String,
     /// Used instead when the caller's name is not known.
     pub first_message_template_no_name: String,
+    /// What the answer's `user_id` is (`ELEVENLABS_USER_ID`).
+    pub user_id: UserIdMode,
+}
+
+/// What client-data tells ElevenLabs a known caller's `user_id` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserIdMode {
+    /// The E.164 number (the default).
+    E164,
+    /// The caller index's keyed hash of the number, under this key.
+    Hashed(Vec<u8>),
+    /// No `user_id`.
+    Off,
+}
+
+impl UserIdMode {
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        const PURPOSE: &str = "the user_id client-data gives ElevenLabs for a known caller: e164 (the number), hashed (a keyed hash, needs CALLER_INDEX_KEY or ELEVENLABS_POST_CALL_KEY) or off";
+        match env
+            .get("ELEVENLABS_USER_ID")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("") | Some("e164") => Ok(Self::E164),
+            Some("off") => Ok(Self::Off),
+            Some("hashed") => env
+                .get("CALLER_INDEX_KEY")
+                .or_else(|| env.get("ELEVENLABS_POST_CALL_KEY"))
+                .map(|k| Self::Hashed(k.as_bytes().to_vec()))
+                .ok_or(ConfigError {
+                    var: "CALLER_INDEX_KEY",
+                    problem: "is not set but ELEVENLABS_USER_ID=hashed".into(),
+                    purpose: PURPOSE,
+                }),
+            Some(other) => Err(ConfigError {
+                var: "ELEVENLABS_USER_ID",
+                problem: format!("must be e164, hashed or off, not {other:?}"),
+                purpose: PURPOSE,
+            }),
+        }
+    }
+
+    /// The `user_id` of a known caller.
+    pub fn of(&self, id: &CallerId) -> Option<String> {
+        match self {
+            Self::E164 => Some(id.as_str().to_owned()),
+            Self::Hashed(key) => Some(id.keyed_hash(key)),
+            Self::Off => None,
+        }
+    }
 }
 
 impl ClientDataConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         Ok(Self {
+            user_id: UserIdMode::from_env(env)?,
             common: Common::from_env(env)?,
             secret: SharedSecret::required(env, "ELEVENLABS_CLIENT_DATA_KEY")?,
             deadline: Duration::from_millis(env.parsed(

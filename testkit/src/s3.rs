@@ -3,7 +3,11 @@
 //! The server is a real SeaweedFS started by `scripts/s3-server.sh start`,
 //! which prints the variables read here:
 //!
-//! - `S3_TEST_ENDPOINT` (required), e.g. `http://127.0.0.1:28333`;
+//! - `S3_TEST_ENDPOINT`, e.g. `http://127.0.0.1:28333`; when it is unset
+//!   (plain `cargo test`, an IDE running one test) the first S3 test of a
+//!   process runs the script itself, which installs SeaweedFS into
+//!   `.tools/` if needed, starts it once for every test process, and leaves
+//!   it running for the next run (`scripts/s3-server.sh stop` ends it);
 //! - `S3_TEST_ACCESS_KEY_ID` / `S3_TEST_SECRET_ACCESS_KEY` (optional; the
 //!   defaults below are the ones the script configures).
 //!
@@ -24,19 +28,44 @@ pub const DEFAULT_ACCESS_KEY_ID: &str = "caller-memory-test";
 /// The matching secret.
 pub const DEFAULT_SECRET_ACCESS_KEY: &str = "caller-memory-test-secret";
 
-/// The test S3 server's URL, from `S3_TEST_ENDPOINT`.
+/// The test S3 server's URL: `S3_TEST_ENDPOINT`, or the server this
+/// process started with the project's script.
 ///
 /// # Panics
-/// When it is unset: S3 tests need the real server, and silently skipping
-/// them would hide a broken store.
+/// When no server can be had: S3 tests need the real server, and silently
+/// skipping them would hide a broken store.
 pub fn endpoint() -> String {
     match std::env::var("S3_TEST_ENDPOINT") {
         Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
-        _ => panic!(
-            "S3_TEST_ENDPOINT is not set: run `make test`, which starts the S3 server, \
-             or `scripts/s3-server.sh start` and export what it prints"
-        ),
+        _ => started().to_owned(),
     }
+}
+
+/// Starts (or finds) the server through `scripts/s3-server.sh start`, once
+/// per process, and reads the endpoint it prints.
+fn started() -> &'static str {
+    static ENDPOINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ENDPOINT.get_or_init(|| {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/s3-server.sh");
+        let out = std::process::Command::new("bash")
+            .arg(script)
+            .arg("start")
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .unwrap_or_else(|e| panic!("running {script}: {e}"));
+        let printed = String::from_utf8_lossy(&out.stdout);
+        let url = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("export S3_TEST_ENDPOINT="))
+            .map(|v| v.trim().trim_matches('"').trim_end_matches('/').to_owned());
+        match (out.status.success(), url) {
+            (true, Some(url)) => url,
+            _ => panic!(
+                "S3_TEST_ENDPOINT is not set and `scripts/s3-server.sh start` failed \
+                 (see its messages above); start it by hand and export what it prints"
+            ),
+        }
+    })
 }
 
 /// The test server's access key id and secret.

@@ -112,7 +112,7 @@ async fn webhook(app: &App, req: &Request) -> Result<(ClientDataResponse, Outcom
         app.config.deadline,
         profile::load(app.store.as_ref(), &user),
     );
-    let answer = match lookup.await {
+    let (mut answer, outcome) = match lookup.await {
         Ok(Ok(Some(profile))) => (
             returning_caller(&app.config, &profile),
             outcome("returning_caller", masked),
@@ -130,7 +130,9 @@ async fn webhook(app: &App, req: &Request) -> Result<(ClientDataResponse, Outcom
             (new_caller(&app.config), outcome("memory_timeout", masked))
         }
     };
-    Ok(answer)
+    // ElevenLabs groups the caller's conversations under this id.
+    answer.user_id = app.config.user_id.of(id);
+    Ok((answer, outcome))
 }
 
 fn outcome(label: &'static str, caller: Option<String>) -> Outcome {

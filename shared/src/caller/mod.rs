@@ -101,6 +101,17 @@ impl CallerId {
     pub fn masked(&self) -> String {
         mask(&self.0)
     }
+
+    /// HMAC-SHA256 of the number under `key`, in hex: names the caller
+    /// without revealing the number (a plain hash of a phone number is
+    /// reversed by trying them all).
+    pub fn keyed_hash(&self, key: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(self.0.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
 }
 
 /// Masks any phone-like string for logs: `+15551234567` → `+1*******67`.

@@ -13,9 +13,7 @@ pub mod audio;
 pub mod claim;
 pub mod events;
 
-use hmac::{Hmac, Mac};
 use serde_json::json;
-use sha2::Sha256;
 
 use crate::caller::{Caller, CallerId, Region};
 use crate::config::{MemoryScope, PostCallConfig};
@@ -343,13 +341,7 @@ impl ReplayReport {
 /// The caller index: `index.callers/<keyed hash of the number>/<conversation>`.
 /// A keyed hash, because a plain hash of a phone number is easily reversed.
 pub fn caller_prefix(index_key: &[u8], id: &CallerId) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(index_key).unwrap_or_else(|_| unreachable!());
-    mac.update(id.as_str().as_bytes());
-    format!(
-        "index.callers/{}/",
-        hex::encode(mac.finalize().into_bytes())
-    )
+    format!("index.callers/{}/", id.keyed_hash(index_key))
 }
 
 fn index_key(index_key: &[u8], id: &CallerId, conv: &ConversationId) -> String {

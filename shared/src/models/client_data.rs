@@ -31,6 +31,10 @@ pub struct DynamicVariables {
 pub struct ClientDataResponse {
     #[serde(rename = "type")]
     pub kind: String,
+    /// ElevenLabs' end-user id: groups a caller's conversations on its Users
+    /// page and in the conversations API. Only for a known caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     pub dynamic_variables: DynamicVariables,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_config_override: Option<ConfigOverride>,
@@ -56,6 +60,7 @@ impl ClientDataResponse {
     pub fn new(dynamic_variables: DynamicVariables, first_message: Option<String>) -> Self {
         Self {
             kind: Self::TYPE.to_owned(),
+            user_id: None,
             dynamic_variables,
             conversation_config_override: first_message.map(|m| ConfigOverride {
                 agent: Some(AgentOverride {
