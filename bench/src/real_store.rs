@@ -243,11 +243,13 @@ async fn raw_query(url: &str, key: Option<&str>) -> Row {
     let mut parts = Vec::new();
     for k in [10, 40] {
         let mut samples = Samples::default();
-        for _ in 0..5 {
+        for i in 0..5 {
+            // A different text each time: the server caches identical bodies for 60 s.
+            let text = format!("{} {k} {i}", fixtures::SEARCH_QUERY);
             let mut req = http
                 .post(format!("{url}/memory/query"))
                 .json(&serde_json::json!({
-                    "query": fixtures::SEARCH_QUERY, "k": k,
+                    "query": text, "k": k,
                     "filters": { "user_id": fixtures::memory_user(&caller(0)).as_str() }
                 }));
             if let Some(key) = key {

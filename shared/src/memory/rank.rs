@@ -80,6 +80,9 @@ const TIME_FLOOR: f64 = 0.5;
 /// A memory a newer call said again is placed this far below that newer
 /// memory…
 const SUPERSEDED: f64 = 0.95;
+/// Most concepts of a short lookup ("my address", "who's my doctor"),
+/// the only queries that get newer-first.
+const SHORT_QUERY_CONCEPTS: usize = 3;
 /// …where "said again" means a newer memory matches the concepts that make
 /// up at least this share of the older memory's score…
 const RESTATED: f64 = 0.6;
@@ -280,7 +283,11 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
         }
         ranked.push((i, score * prior(memory, &newest_fact, now_unix_secs)));
     }
-    if q.when.is_none() && nq > 0 {
+    // Newer-first is for asking after a value ("my address", "who's my
+    // doctor"): short queries of one to three concepts. A longer query
+    // recalls an episode, where topics come back call after call and the
+    // older mention may be the one asked about.
+    if q.when.is_none() && (1..=SHORT_QUERY_CONCEPTS).contains(&nq) {
         place_behind_newer(memories, &mut ranked, &parts, nq);
     }
     ranked.sort_by(|a, b| {
