@@ -349,3 +349,50 @@ async fn client_data_names_the_caller_to_elevenlabs_as_configured() {
     let off = Stack::local(&[("ELEVENLABS_USER_ID", "off")]).await;
     assert!(off.ring(CALLER).await.1.get("user_id").is_none());
 }
+
+/// The language of the caller's last call comes back as `caller_language`,
+/// and, when configured, as the agent's language with a first message in it.
+#[tokio::test]
+async fn a_caller_who_spoke_spanish_is_greeted_in_spanish_when_configured() {
+    let caller = "+15550002003";
+    let mut call: Value = serde_json::from_str(&transcription(
+        "conv_es_1",
+        "inbound",
+        caller,
+        AGENT_NUMBER,
+        now() - 3_600,
+        Some("Lucia"),
+        &["Quisiera una cita para el martes."],
+        "Lucia asked for an appointment on Tuesday.",
+    ))
+    .unwrap();
+    call["data"]["metadata"]["main_language"] = "es".into();
+    let call = call.to_string();
+
+    let plain = Stack::local(&[]).await;
+    assert_eq!(plain.deliver(&call).await.0, 200);
+    let (_, body) = plain.ring(caller).await;
+    assert_eq!(body["dynamic_variables"]["caller_language"], "es", "{body}");
+    assert!(
+        body["conversation_config_override"]["agent"]
+            .get("language")
+            .is_none(),
+        "{body}"
+    );
+    let (_, new) = plain.ring("+15550002004").await;
+    assert_eq!(
+        new["dynamic_variables"]["caller_language"], "",
+        "always answered"
+    );
+
+    let greeting = Stack::local(&[
+        ("GREET_IN_CALLER_LANGUAGE", "true"),
+        ("FIRST_MESSAGE_TEMPLATE_ES", "¡Hola de nuevo, {user_name}!"),
+    ])
+    .await;
+    assert_eq!(greeting.deliver(&call).await.0, 200);
+    let (_, body) = greeting.ring(caller).await;
+    let agent = &body["conversation_config_override"]["agent"];
+    assert_eq!(agent["language"], "es", "{body}");
+    assert_eq!(agent["first_message"], "¡Hola de nuevo, Lucia!", "{body}");
+}

@@ -60,6 +60,11 @@ impl Env {
         self.0.get(var).map(|v| v.trim())
     }
 
+    /// Every variable and its value.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn set(&mut self, var: &str, value: &str) {
         self.0.insert(var.to_owned(), value.to_owned());
     }
@@ -369,6 +374,12 @@ pub struct ClientDataConfig {
     pub first_message_template_no_name: String,
     /// What the answer's `user_id` is (`ELEVENLABS_USER_ID`).
     pub user_id: UserIdMode,
+    /// Override the agent's language with the caller's last language
+    /// (`GREET_IN_CALLER_LANGUAGE`; the agent must allow the override).
+    pub greet_in_caller_language: bool,
+    /// Per language (`FIRST_MESSAGE_TEMPLATE_ES`, `…_NO_NAME_ES`): the
+    /// first-message templates with and without a name.
+    pub first_message_templates: std::collections::BTreeMap<String, (String, String)>,
 }
 
 /// What client-data tells ElevenLabs a known caller's `user_id` is.
@@ -421,7 +432,51 @@ impl UserIdMode {
 
 impl ClientDataConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let default_named = env
+            .get_raw("FIRST_MESSAGE_TEMPLATE")
+            .unwrap_or("Welcome back, {user_name}! How can I help you today?")
+            .to_owned();
+        let default_unnamed = env
+            .get_raw("FIRST_MESSAGE_TEMPLATE_NO_NAME")
+            .unwrap_or("Welcome back! How can I help you today?")
+            .to_owned();
+        let mut first_message_templates = std::collections::BTreeMap::new();
+        for (var, value) in env.vars() {
+            let Some(suffix) = var.strip_prefix("FIRST_MESSAGE_TEMPLATE_") else {
+                continue;
+            };
+            let (unnamed, code) = match suffix.strip_prefix("NO_NAME_") {
+                Some(code) => (true, code),
+                None if suffix == "NO_NAME" => continue,
+                None => (false, suffix),
+            };
+            let Some(code) = crate::untrusted::language_code(&code.replace('_', "-")) else {
+                continue;
+            };
+            let entry = first_message_templates
+                .entry(code)
+                .or_insert_with(|| (String::new(), String::new()));
+            if unnamed {
+                entry.1 = value.trim().to_owned();
+            } else {
+                entry.0 = value.trim().to_owned();
+            }
+        }
+        // A language with only one of the two uses it for both.
+        for (named, unnamed) in first_message_templates.values_mut() {
+            if named.is_empty() {
+                named.clone_from(unnamed);
+            } else if unnamed.is_empty() {
+                unnamed.clone_from(named);
+            }
+        }
         Ok(Self {
+            greet_in_caller_language: env.parsed(
+                "GREET_IN_CALLER_LANGUAGE",
+                false,
+                "override the agent's language with the language of the caller's last call (true/false; the agent must allow the language override)",
+            )?,
+            first_message_templates,
             user_id: UserIdMode::from_env(env)?,
             common: Common::from_env(env)?,
             secret: SharedSecret::required(env, "ELEVENLABS_CLIENT_DATA_KEY")?,
@@ -433,14 +488,8 @@ impl ClientDataConfig {
             default_user_name: env.get("DEFAULT_USER_NAME").unwrap_or("").to_owned(),
             default_profile_summary: env.get("DEFAULT_PROFILE_SUMMARY").unwrap_or("").to_owned(),
             default_last_call_summary: env.get("DEFAULT_LAST_CALL_SUMMARY").unwrap_or("").to_owned(),
-            first_message_template: env
-                .get_raw("FIRST_MESSAGE_TEMPLATE")
-                .unwrap_or("Welcome back, {user_name}! How can I help you today?")
-                .to_owned(),
-            first_message_template_no_name: env
-                .get_raw("FIRST_MESSAGE_TEMPLATE_NO_NAME")
-                .unwrap_or("Welcome back! How can I help you today?")
-                .to_owned(),
+            first_message_template: default_named,
+            first_message_template_no_name: default_unnamed,
         })
     }
 }

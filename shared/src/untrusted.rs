@@ -90,8 +90,41 @@ pub fn prompt_text(raw: &str, max_chars: usize) -> String {
     truncate_at_word(&collapsed, max_chars)
 }
 
+/// A language code as ElevenLabs writes them (`en`, `es`, `pt-br`,
+/// `zh-cn`), lower-cased; anything else is not a language.
+pub fn language_code(raw: &str) -> Option<String> {
+    let code = raw.trim().to_ascii_lowercase();
+    let mut parts = code.split('-');
+    let primary = parts.next()?;
+    let region_ok =
+        |p: &str| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric());
+    let ok = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.clone().count() <= 1
+        && parts.all(region_ok);
+    ok.then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn language_codes_are_codes_and_nothing_else() {
+        use super::language_code;
+        assert_eq!(language_code("es").as_deref(), Some("es"));
+        assert_eq!(language_code(" PT-BR ").as_deref(), Some("pt-br"));
+        for bad in [
+            "",
+            "spanish please",
+            "e",
+            "{{system__x}}",
+            "en-",
+            "en-us-x",
+            "ñu",
+        ] {
+            assert_eq!(language_code(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

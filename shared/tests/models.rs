@@ -608,6 +608,7 @@ fn client_data_answer_has_the_documented_shape() {
         user_name: "Maria".into(),
         user_profile_summary: "Prefers mornings.".into(),
         last_call_summary: "Moved a cleaning.".into(),
+        caller_language: String::new(),
     };
     let ours = serde_json::to_value(ClientDataResponse::new(
         vars.clone(),
@@ -663,7 +664,7 @@ fn client_data_answer_has_the_documented_shape() {
     assert_eq!(
         new,
         json!({ "type": "conversation_initiation_client_data",
-                "dynamic_variables": { "user_name": "", "user_profile_summary": "", "last_call_summary": "" } })
+                "dynamic_variables": { "user_name": "", "user_profile_summary": "", "last_call_summary": "", "caller_language": "" } })
     );
     let back: ClientDataResponse = serde_json::from_value(ours).unwrap();
     assert_eq!(

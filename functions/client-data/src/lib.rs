@@ -154,6 +154,7 @@ pub fn new_caller(config: &ClientDataConfig) -> ClientDataResponse {
             user_name: config.default_user_name.clone(),
             user_profile_summary: config.default_profile_summary.clone(),
             last_call_summary: config.default_last_call_summary.clone(),
+            caller_language: String::new(),
         },
         None,
     )
@@ -180,17 +181,40 @@ pub fn returning_caller(config: &ClientDataConfig, profile: &CallerProfile) -> C
             LAST_CALL_SUMMARY_MAX_CHARS,
         )
         .unwrap_or_else(|| config.default_last_call_summary.clone()),
+        caller_language: profile.language.clone().unwrap_or_default(),
     };
-    let template = if vars.user_name.is_empty() {
+    // In the caller's language, when asked to and the agent allows it.
+    let language = profile
+        .language
+        .as_deref()
+        .filter(|_| config.greet_in_caller_language);
+    let localized = language.and_then(|l| {
+        let (named, unnamed) = config.first_message_templates.get(l)?;
+        Some(if vars.user_name.is_empty() {
+            unnamed
+        } else {
+            named
+        })
+    });
+    let template = localized.unwrap_or(if vars.user_name.is_empty() {
         &config.first_message_template_no_name
     } else {
         &config.first_message_template
-    };
+    });
     let first_message = render(template, &vars, profile);
-    ClientDataResponse::new(
+    let mut answer = ClientDataResponse::new(
         vars,
         (!first_message.trim().is_empty()).then_some(first_message),
-    )
+    );
+    if let Some(language) = language {
+        let agent = answer
+            .conversation_config_override
+            .get_or_insert_with(Default::default)
+            .agent
+            .get_or_insert_with(Default::default);
+        agent.language = Some(language.to_owned());
+    }
+    answer
 }
 
 /// Fills `{user_name}`, `{last_call_summary}`, `{last_call_date}` and
@@ -247,7 +271,7 @@ mod tests {
     fn a_new_caller_gets_every_variable_and_no_override() {
         let answer = serde_json::to_value(new_caller(&config())).unwrap();
         assert_eq!(answer["type"], "conversation_initiation_client_data");
-        assert_eq!(answer["dynamic_variables"].as_object().unwrap().len(), 3);
+        assert_eq!(answer["dynamic_variables"].as_object().unwrap().len(), 4);
         assert!(answer.get("conversation_config_override").is_none());
     }
 
@@ -304,6 +328,7 @@ mod tests {
             user_name: "{user_name}".into(),
             user_profile_summary: String::new(),
             last_call_summary: "S".into(),
+            caller_language: String::new(),
         };
         let p = profile(Some("x"), "S");
         assert_eq!(

@@ -23,6 +23,9 @@ use crate::models::TranscriptionData;
 /// Longest text memory, in characters: safely under OpenMemory's ~200.
 pub const MAX_TEXT_CHARS: usize = 180;
 
+/// The profile field holding the language of the caller's newest call.
+pub const LANGUAGE_FIELD: &str = "language";
+
 /// Most memories one call writes (besides its snapshot): a two-hour call
 /// has a few hundred caller turns, while a 6 MB transcript could make
 /// 30,000, each an add on the store. Facts and the summary come first in a
@@ -116,6 +119,21 @@ pub fn plan(call: &TranscriptionData, previous: Option<&Snapshot>) -> Plan {
         memories.truncate(MAX_MEMORIES_PER_CALL);
     }
 
+    // The language the caller spoke: kept in the profile (newest call
+    // wins), not as a memory of its own.
+    if let Some(language) = call
+        .metadata
+        .main_language
+        .as_deref()
+        .and_then(crate::untrusted::language_code)
+    {
+        snapshot.merge_fact(
+            LANGUAGE_FIELD,
+            Value::String(language),
+            call_time,
+            conversation,
+        );
+    }
     snapshot.record_call(conversation, call_time, summary);
     let mut snapshot_memory = template(MemoryKind::Snapshot);
     snapshot_memory.content = snapshot.describe(MAX_TEXT_CHARS);
@@ -706,12 +724,15 @@ mod tests {
             Some(c.conversation_id.as_str())
         );
         let snapshot = snapshot_of_plan(&plan);
-        assert!(snapshot.facts.is_empty());
+        // The only fact is the call's language (`metadata.main_language`).
+        let facts: Vec<(&String, &Value)> =
+            snapshot.facts.iter().map(|(k, f)| (k, &f.value)).collect();
+        assert_eq!(facts, vec![(&LANGUAGE_FIELD.to_owned(), &json!("en"))]);
         assert_eq!(snapshot.calls, 1);
         assert_eq!(plan.snapshot.kind, MemoryKind::Snapshot);
         assert_eq!(
             plan.snapshot.content,
-            "Caller profile as of 2025-11-21 (1 call)."
+            "Caller profile as of 2025-11-21 (1 call): language en."
         );
         assert_well_formed(&plan.memories);
         assert_well_formed(std::slice::from_ref(&plan.snapshot));

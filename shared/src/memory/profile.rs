@@ -269,6 +269,8 @@ pub struct CallerProfile {
     pub last_call_summary: Option<String>,
     pub previous_calls: u32,
     pub last_call_time: Option<i64>,
+    /// The language of the newest call that reported one (`es`, `pt-br`).
+    pub language: Option<String>,
     pub snapshot: Snapshot,
 }
 
@@ -280,6 +282,11 @@ impl CallerProfile {
             last_call_summary: snapshot.last_summary.clone(),
             previous_calls: snapshot.calls,
             last_call_time: snapshot.last_call_time,
+            language: snapshot
+                .facts
+                .get(super::ingest::LANGUAGE_FIELD)
+                .and_then(|f| f.value.as_str())
+                .and_then(crate::untrusted::language_code),
             snapshot,
         }
     }

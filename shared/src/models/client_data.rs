@@ -24,6 +24,8 @@ pub struct DynamicVariables {
     pub user_name: String,
     pub user_profile_summary: String,
     pub last_call_summary: String,
+    /// The language of the caller's last call (`es`), empty when unknown.
+    pub caller_language: String,
 }
 
 /// The answer. `type` must be present or ElevenLabs silently fails the call.
@@ -51,6 +53,8 @@ pub struct ConfigOverride {
 pub struct AgentOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl ClientDataResponse {
@@ -65,6 +69,7 @@ impl ClientDataResponse {
             conversation_config_override: first_message.map(|m| ConfigOverride {
                 agent: Some(AgentOverride {
                     first_message: Some(m),
+                    language: None,
                 }),
             }),
         }

@@ -244,6 +244,9 @@ pub struct Metadata {
     /// Absent (or `null`) for web calls.
     #[serde(default)]
     pub phone_call: Option<PhoneCall>,
+    /// The language the conversation was held in (newer agents), e.g. `es`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub main_language: Option<String>,
 }
 
 /// `metadata.phone_call`.
@@ -334,6 +337,14 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     Ok(match Option::<Value>::deserialize(d)? {
         Some(Value::Bool(b)) => Some(b),
         Some(Value::String(s)) => s.trim().parse::<bool>().ok(),
+        _ => None,
+    })
+}
+
+/// A string, or nothing for any other type.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => Some(s),
         _ => None,
     })
 }
