@@ -149,6 +149,13 @@ impl Admin {
     pub async fn forget(&self, number: &str) -> Result<Value, Error> {
         let id = self.caller(number)?;
         let convs = self.conversations(&id).await?;
+        // Tombstones first: an ingestion running or retried meanwhile then
+        // writes nothing (it re-checks after taking its claim).
+        for (conv, _) in &convs {
+            self.payloads
+                .put(&keys::erased(conv), bytes::Bytes::new(), "application/json")
+                .await?;
+        }
         let mut memories = 0;
         for user in self.users(&id, convs.iter().map(|(_, a)| a.clone())) {
             memories += self.memory.delete_all(&user).await?;
@@ -161,10 +168,6 @@ impl Admin {
         }
         let mut objects = 0;
         for (conv, _) in &convs {
-            // The tombstone first: a webhook redelivered meanwhile is refused.
-            self.payloads
-                .put(&keys::erased(conv), bytes::Bytes::new(), "application/json")
-                .await?;
             for key in self.payloads.list(&format!("{conv}/")).await? {
                 self.payloads.delete(&key).await?;
                 objects += 1;

@@ -600,6 +600,13 @@ impl IngestMode {
                 })
             }
         };
+        if mode == Self::Inline && env.in_lambda() {
+            return Err(ConfigError {
+                var: "INGEST_MODE",
+                problem: "is inline inside AWS Lambda, where the bucket's event ingests (post-call answers once the payload is stored)".into(),
+                purpose: PURPOSE,
+            });
+        }
         if mode == Self::Background && env.in_lambda() {
             return Err(ConfigError {
                 var: "INGEST_MODE",

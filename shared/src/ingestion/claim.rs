@@ -5,9 +5,11 @@
 //! taker lists the folder: when the newest claim is fresh, someone holds
 //! it; when there is none or it is older than [`CLAIM_TTL`], the taker
 //! creates generation `n + 1`, and of several racing takers only one
-//! create succeeds. A holder deletes its claim when it is done, so a retry
-//! can start at once. No claim is ever overwritten, so a stale claim taken
-//! over by two deliveries at once still has one winner.
+//! create succeeds. A holder releases its claim when it is done by
+//! creating `<n>.released`, so a retry can start at once. Nothing is ever
+//! overwritten or deleted, so generation numbers only grow: a taker that
+//! listed before a release can never meet one that listed after it on the
+//! same number.
 
 use std::time::Duration;
 
@@ -33,31 +35,33 @@ pub async fn take(
     now_unix_secs: i64,
 ) -> Result<Option<Claim>, StorageError> {
     let prefix = keys::claims(conv);
-    let newest = payloads
-        .list(&prefix)
-        .await?
-        .into_iter()
-        .filter_map(|key| {
-            let generation = key
-                .strip_prefix(&prefix)?
-                .strip_suffix(".json")?
-                .parse::<u32>()
-                .ok()?;
-            Some((generation, key))
-        })
+    let listed = payloads.list(&prefix).await?;
+    let generation_of = |key: &str, suffix: &str| -> Option<u32> {
+        key.strip_prefix(&prefix)?
+            .strip_suffix(suffix)?
+            .parse()
+            .ok()
+    };
+    let newest = listed
+        .iter()
+        .filter_map(|key| Some((generation_of(key, ".json")?, key.clone())))
         .max();
     let next = match newest {
         None => 1,
         Some((generation, key)) => {
-            // A claim deleted since the listing counts as released.
-            let claimed_at = payloads
-                .get(&key)
-                .await?
-                .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
-                .and_then(|v| v["claimed_at"].as_i64());
-            if let Some(at) = claimed_at {
-                if now_unix_secs.saturating_sub(at) < CLAIM_TTL.as_secs() as i64 {
-                    return Ok(None);
+            let released = listed
+                .iter()
+                .any(|k| generation_of(k, ".released") == Some(generation));
+            if !released {
+                let claimed_at = payloads
+                    .get(&key)
+                    .await?
+                    .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
+                    .and_then(|v| v["claimed_at"].as_i64());
+                if let Some(at) = claimed_at {
+                    if now_unix_secs.saturating_sub(at) < CLAIM_TTL.as_secs() as i64 {
+                        return Ok(None);
+                    }
                 }
                 tracing::warn!(
                     conversation_id = conv.as_str(),
@@ -79,7 +83,14 @@ pub async fn take(
     }
 }
 
-/// Gives the claim back.
+/// Gives the claim back: `<n>.released` beside it (never a delete, so the
+/// number is never taken again).
 pub async fn release(payloads: &dyn PayloadStore, claim: Claim) -> Result<(), StorageError> {
-    payloads.delete(&claim.key).await
+    let released = claim.key.strip_suffix(".json").map_or_else(
+        || format!("{}.released", claim.key),
+        |k| format!("{k}.released"),
+    );
+    payloads
+        .put(&released, Bytes::new(), "application/json")
+        .await
 }

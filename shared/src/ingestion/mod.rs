@@ -195,11 +195,18 @@ impl Ingestor {
         let Some(claim) = claim::take(self.payloads.as_ref(), conv, now).await? else {
             return Ok(Outcome::InProgress);
         };
-        // Another taker may have finished between our check and our claim.
+        // Another taker may have finished between our check and our claim,
+        // or the caller been erased meanwhile (`forget` writes tombstones
+        // before it deletes memories).
         if self.payloads.exists(&keys::ingested_marker(conv)).await? {
             claim::release(self.payloads.as_ref(), claim).await?;
             self.settle(conv).await?;
             return Ok(Outcome::AlreadyIngested);
+        }
+        if self.payloads.exists(&keys::erased(conv)).await? {
+            claim::release(self.payloads.as_ref(), claim).await?;
+            self.settle(conv).await?;
+            return Ok(Outcome::Missing);
         }
         let result =
             memory::ingest::ingest(self.memory.as_ref(), &user, call, self.concurrency).await;
@@ -280,8 +287,14 @@ impl Ingestor {
         let mut report = ReplayReport::default();
         for conv in self.pending().await? {
             report.seen += 1;
-            let done = self.ingest_stored(&conv).await?;
-            report.count(&conv, &done.outcome);
+            // One conversation's storage error must not stop the others.
+            match self.ingest_stored(&conv).await {
+                Ok(done) => report.count(&conv, &done.outcome),
+                Err(err) => {
+                    tracing::warn!(conversation_id = conv.as_str(), error = %err, "sweep could not read or write this call; still pending");
+                    report.failed += 1;
+                }
+            }
         }
         Ok(report)
     }
