@@ -311,6 +311,9 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
     }
     let audio = r#"{"type":"post_call_audio","data":{"conversation_id":"conv_e1","full_audio":"SUQzBAA="}}"#;
     assert_eq!(stack.deliver(audio).await.0, 200);
+    // An outbound call to the caller that never connected is theirs too.
+    let failed = r#"{"type":"call_initiation_failure","data":{"agent_id":"agent_e2e","conversation_id":"conv_e3","failure_reason":"busy","metadata":{"type":"twilio","body":{"To":"+15550002000","From":"+15550001000"}}}}"#;
+    assert_eq!(stack.deliver(failed).await.0, 200);
     // The caller index reveals no number in clear.
     for key in payloads.list("").await.unwrap() {
         assert!(
@@ -326,7 +329,7 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
     let export = admin.export("+1 555 000 2000").await.unwrap();
     assert_eq!(
         export["conversations"].as_array().unwrap().len(),
-        2,
+        3,
         "{export}"
     );
     assert_eq!(export["memory"][0]["profile"]["user_name"], "Rita");
@@ -351,7 +354,7 @@ async fn forget_erases_a_caller_and_export_shows_everything() {
     assert!(
         left.iter()
             .filter(|k| !k.starts_with(keys::ERASED_PREFIX))
-            .all(|k| !k.contains("conv_e1") && !k.contains("conv_e2")),
+            .all(|k| !k.contains("conv_e1") && !k.contains("conv_e2") && !k.contains("conv_e3")),
         "only tombstones name the erased calls: {left:?}"
     );
     assert!(

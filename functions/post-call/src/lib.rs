@@ -187,6 +187,10 @@ async fn webhook(app: &App, req: &Request) -> Result<Stored, Error> {
             app.payloads
                 .put(&key, json_body(), "application/json")
                 .await?;
+            // Stored already: an index failure is logged, not a 5xx.
+            if let Err(err) = app.ingestor.index_failure(&conv, body).await {
+                tracing::warn!(conversation_id = conv.as_str(), error = %err, "could not index the failed call by caller");
+            }
             (key, None, None)
         }
         _ => {

@@ -89,6 +89,11 @@ impl CallerId {
                 national::parse_plausible(international.as_deref().unwrap_or(raw), Some(region))?
             }
         };
+        // E.164 allows at most 15 digits; libphonenumber's length tables
+        // let some longer national numbers through (`+81` and 14 digits).
+        if e164.len() > 16 {
+            return None;
+        }
         (!placeholder::is_placeholder(&e164[1..], &e164[1 + code_len..])).then_some(Self(e164))
     }
 
@@ -261,6 +266,16 @@ mod tests {
             );
         }
         assert_eq!(Caller::from_raw(None, Region::default()), Caller::Unknown);
+    }
+
+    #[test]
+    fn no_number_longer_than_e164_allows_is_accepted() {
+        // Found by the property test: 16 digits after `+`.
+        assert_eq!(
+            CallerId::normalise("+8110000000000000", Region::default()),
+            None
+        );
+        assert!(CallerId::normalise("+81312345678", Region::default()).is_some());
     }
 
     #[test]

@@ -235,6 +235,43 @@ impl Ingestor {
         Ok(outcome)
     }
 
+    /// Indexes a stored `call_initiation_failure` under its customer, so
+    /// erasure and export find it: the dialled number (`metadata.body.To`
+    /// for Twilio, `to_number` for SIP). Best effort: an unreadable payload
+    /// stays stored, unindexed.
+    pub async fn index_failure(
+        &self,
+        conv: &ConversationId,
+        body: &[u8],
+    ) -> Result<(), StorageError> {
+        let Ok(Envelope {
+            event: PostCallEvent::CallInitiationFailure(failure),
+            ..
+        }) = Envelope::parse(body)
+        else {
+            return Ok(());
+        };
+        let number = failure.metadata.as_ref().and_then(|m| {
+            let body = m.get("body")?;
+            body.get("To")
+                .or_else(|| body.get("to_number"))
+                .and_then(serde_json::Value::as_str)
+        });
+        let Some(id) = Caller::from_raw(number, self.region).known().cloned() else {
+            return Ok(());
+        };
+        let agent = failure.agent_id.as_deref().unwrap_or("");
+        self.payloads
+            .put(
+                &index_key(&self.index_key, &id, conv),
+                bytes::Bytes::from(
+                    json!({ "agent_id": agent, "kind": "call_initiation_failure" }).to_string(),
+                ),
+                "application/json",
+            )
+            .await
+    }
+
     /// Records success (or that there is nothing to remember) and takes the
     /// conversation off the pending list.
     async fn mark(
