@@ -1,0 +1,72 @@
+//! Reading a query: its words, stems, synonym targets and time phrase.
+
+use std::collections::HashMap;
+
+use rust_stemmers::Stemmer;
+
+use super::synonyms::{self, SYNONYM_WEIGHT};
+use super::when::{self, When};
+use super::{is_stop_word, push_lower, query_weight, tokens, MAX_QUERY_TERMS};
+
+/// The query, analysed: its concepts (a word of the query with its
+/// synonyms) by weight, the stems that match them, its time.
+pub(super) struct Query {
+    pub(super) weights: Vec<f64>,
+    /// Each stem a document word may have, with the concepts it counts
+    /// for and how much.
+    pub(super) targets: HashMap<String, Vec<(usize, f64)>>,
+    pub(super) when: Option<When>,
+}
+
+/// The query's words, lower-cased.
+pub(super) fn words_of(query: &str) -> Vec<String> {
+    tokens(query)
+        .map(|t| {
+            let mut w = String::new();
+            push_lower(&mut w, t);
+            w
+        })
+        .collect()
+}
+
+pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Query {
+    let words = words_of(query);
+    let found = when::find(&words, now_unix_secs);
+    let timed: &[usize] = found.as_ref().map_or(&[], |f| f.words.as_slice());
+    let mut stems: Vec<String> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let one_letter =
+            word.chars().nth(1).is_none() && !word.starts_with(|c: char| c.is_numeric());
+        if one_letter || is_stop_word(word) || timed.contains(&i) {
+            continue;
+        }
+        let stem = stemmer.stem(word);
+        if !stems.iter().any(|t| *t == stem.as_ref()) {
+            stems.push(stem.into_owned());
+        }
+        if stems.len() == MAX_QUERY_TERMS {
+            break;
+        }
+    }
+    let mut targets: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+    for (q, stem) in stems.iter().enumerate() {
+        targets.entry(stem.clone()).or_default().push((q, 1.0));
+    }
+    // Synonyms only where the query did not say the word itself.
+    for (q, stem) in stems.iter().enumerate() {
+        for synonym in synonyms::expansions(stem) {
+            if stems.contains(synonym) {
+                continue;
+            }
+            let entry = targets.entry(synonym.clone()).or_default();
+            if !entry.iter().any(|(c, _)| *c == q) {
+                entry.push((q, SYNONYM_WEIGHT));
+            }
+        }
+    }
+    Query {
+        weights: stems.iter().map(|s| query_weight(s)).collect(),
+        targets,
+        when: found.map(|f| f.when),
+    }
+}
