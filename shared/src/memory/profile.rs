@@ -15,6 +15,15 @@ use serde_json::Value;
 
 use super::search::truncate_at_word;
 use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser};
+mod names;
+#[allow(unused_imports)]
+pub use names::*;
+mod fold;
+#[allow(unused_imports)]
+use fold::*;
+mod text;
+#[allow(unused_imports)]
+pub use text::*;
 
 /// One profile fact with where it came from. Newest call wins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,62 +213,6 @@ impl Snapshot {
     }
 }
 
-/// Name-like data-collection keys, best first, compared without case or
-/// separators (`First Name`, `firstName` and `first_name` are one key).
-const NAME_KEYS: [&str; 11] = [
-    "preferredname",
-    "firstname",
-    "givenname",
-    "name",
-    "username",
-    "callername",
-    "customername",
-    "clientname",
-    "patientname",
-    "contactname",
-    "fullname",
-];
-
-/// The position of a key in [`NAME_KEYS`], if it is name-like.
-fn name_rank(key: &str) -> Option<usize> {
-    let mut folded = String::with_capacity(key.len());
-    folded.extend(
-        key.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase),
-    );
-    NAME_KEYS.iter().position(|k| *k == folded)
-}
-
-/// What a data-collection LLM writes when it found no name; never a greeting.
-fn is_placeholder_name(name: &str) -> bool {
-    const LONGEST_NAME: usize = 60;
-    if name.is_empty() || name.chars().count() > LONGEST_NAME {
-        return true;
-    }
-    let folded: String = name
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    matches!(
-        folded.as_str(),
-        "" | "unknown"
-            | "none"
-            | "null"
-            | "na"
-            | "nil"
-            | "notprovided"
-            | "notgiven"
-            | "notmentioned"
-            | "notspecified"
-            | "anonymous"
-            | "caller"
-            | "customer"
-            | "user"
-    )
-}
-
 /// What client-data and search-data need to know about a returning caller.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallerProfile {
@@ -360,78 +313,6 @@ pub fn newest_snapshot(memories: &[Memory]) -> Option<(&Memory, Snapshot)> {
     best
 }
 
-/// Adds to `base` what memories of calls newer than its last call say:
-/// their facts, their summary and their count. With an empty `base`, that
-/// is every memory.
-fn fold_newer_memories(mut base: Snapshot, memories: &[Memory]) -> Snapshot {
-    struct Call<'a> {
-        time: Option<i64>,
-        summary_parts: Vec<(u64, &'a str)>,
-    }
-    let mut calls: BTreeMap<&str, Call> = BTreeMap::new();
-    for memory in memories {
-        if memory.kind == MemoryKind::Snapshot {
-            continue;
-        }
-        let conversation = memory.conversation_id.as_deref().unwrap_or("");
-        if !is_newer(
-            memory.call_time,
-            conversation,
-            base.last_call_time,
-            base.last_conversation_id.as_deref(),
-        ) {
-            continue;
-        }
-        let call = calls.entry(conversation).or_insert(Call {
-            time: memory.call_time,
-            summary_parts: Vec::new(),
-        });
-        call.time = call.time.max(memory.call_time);
-        match memory.kind {
-            MemoryKind::Fact => {
-                if let Some((field, value)) = fact_of(memory) {
-                    base.merge_fact(field, value, memory.call_time, conversation);
-                }
-            }
-            MemoryKind::Summary => call
-                .summary_parts
-                .push((part_of(memory), memory.content.as_str())),
-            MemoryKind::Utterance | MemoryKind::Snapshot => {}
-        }
-    }
-    // Oldest call first, so each one moves the last call forward.
-    let mut ordered: Vec<(&str, Call)> = calls.into_iter().collect();
-    ordered.sort_by_key(|(conversation, call)| (call.time, *conversation));
-    for (conversation, mut call) in ordered {
-        call.summary_parts.sort_by_key(|(part, _)| *part);
-        let joined = call
-            .summary_parts
-            .iter()
-            .map(|(_, text)| *text)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let summary = Some(strip_date_prefix(&joined).to_owned()).filter(|s| !s.is_empty());
-        base.record_call(conversation, call.time, summary);
-    }
-    base
-}
-
-/// A fact memory's field and value: the raw value ingestion keeps in
-/// metadata, or else the text after `field: `.
-fn fact_of(memory: &Memory) -> Option<(&str, Value)> {
-    let field = memory.field.as_deref()?;
-    if let Some(value) = memory.metadata.get("value").filter(|v| !v.is_null()) {
-        return Some((field, value.clone()));
-    }
-    let text = memory
-        .content
-        .strip_prefix(field)?
-        .strip_prefix(':')?
-        .trim();
-    let text = text.strip_suffix('.').unwrap_or(text);
-    (!text.is_empty()).then(|| (field, Value::String(text.to_owned())))
-}
-
 /// The part number a split memory carries (0 when not split).
 pub fn part_of(memory: &Memory) -> u64 {
     memory
@@ -447,72 +328,6 @@ pub(crate) fn strip_date_prefix(text: &str) -> &str {
         .and_then(|rest| rest.split_once(": "))
         .filter(|(date, _)| date.len() == 10 && date.bytes().filter(|b| *b == b'-').count() == 2)
         .map_or(text, |(_, rest)| rest)
-}
-
-/// A data-collection value as text: strings trimmed (whitespace collapsed),
-/// numbers as written, booleans as yes/no, arrays as their rendered items
-/// joined by `, `, objects as compact JSON. `None` for null and for values
-/// that render empty.
-pub fn render_value(value: &Value) -> Option<String> {
-    let text = match value {
-        Value::Null => return None,
-        Value::String(s) => collapse_whitespace(s),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(render_value)
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Object(map) if map.is_empty() => return None,
-        Value::Object(_) => serde_json::to_string(value).ok()?,
-    };
-    (!text.is_empty()).then_some(text)
-}
-
-/// `YYYY-MM-DD` (UTC) of a unix time, if it is a representable date.
-pub(crate) fn date_of(unix_secs: i64) -> Option<String> {
-    Some(crate::dates::date_of(unix_secs)).filter(|d| !d.is_empty())
-}
-
-/// `text` with every run of whitespace (newlines included) made one space,
-/// and trimmed.
-pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-/// Joins whole items while the result stays within `max_chars`. If even the
-/// first item is too long it is cut at a word boundary (with `…`), so the
-/// answer is never empty when there is something to say.
-fn join_bounded(items: impl IntoIterator<Item = String>, sep: &str, max_chars: usize) -> String {
-    let sep_chars = sep.chars().count();
-    let mut out = String::new();
-    let mut used = 0;
-    for item in items {
-        let len = item.chars().count();
-        if out.is_empty() {
-            if len <= max_chars {
-                out = item;
-                used = len;
-                continue;
-            }
-            return truncate_at_word(&item, max_chars);
-        }
-        if used + sep_chars + len > max_chars {
-            break;
-        }
-        out.push_str(sep);
-        out.push_str(&item);
-        used += sep_chars + len;
-    }
-    out
 }
 
 #[cfg(test)]
