@@ -168,17 +168,15 @@ impl Ingestor {
         })
     }
 
-    /// Ingests one conversation whose transcription is already stored.
-    /// Errors are storage errors only; memory errors are an [`Outcome`].
-    pub async fn ingest(
+    /// Ingests one conversation whose transcription is stored and whose
+    /// marker [`Self::ingest_stored`] found absent (checked again once the
+    /// claim is held). Errors are storage errors only; memory errors are an
+    /// [`Outcome`].
+    async fn ingest(
         &self,
         conv: &ConversationId,
         call: &TranscriptionData,
     ) -> Result<Outcome, StorageError> {
-        if self.payloads.exists(&keys::ingested_marker(conv)).await? {
-            self.settle(conv).await?;
-            return Ok(Outcome::AlreadyIngested);
-        }
         let Some(id) = Caller::of_call(call, self.region).known().cloned() else {
             self.mark(conv, json!({ "customer": null })).await?;
             return Ok(Outcome::NoCustomer);
