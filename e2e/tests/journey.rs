@@ -346,6 +346,14 @@ async fn client_data_names_the_caller_to_elevenlabs_as_configured() {
     let id = body["user_id"].as_str().unwrap();
     assert_eq!(id.len(), 64, "{body}");
     assert!(!id.contains("5550002000"));
+    // The near miss: a number one digit away is another user.
+    let (_, other) = hashed.ring("+15550002001").await;
+    assert_ne!(other["user_id"], body["user_id"], "{other}");
+    assert_eq!(
+        hashed.ring(CALLER).await.1["user_id"],
+        body["user_id"],
+        "stable"
+    );
     let off = Stack::local(&[("ELEVENLABS_USER_ID", "off")]).await;
     assert!(off.ring(CALLER).await.1.get("user_id").is_none());
 }
