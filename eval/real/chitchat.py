@@ -8,6 +8,8 @@ as the agent). Questions are not written by us: the query is the partner's
 reply to one of the caller's turns (what a listener says back about it), and
 the answer is that turn. Only replies of 4+ words that share a content word
 with the turn are used, so a question is answerable by reading the words.
+A reply used as a question is left out of the posted call: the product keeps
+both speakers' turns, and a question must not find itself.
 
 Callers are split by a hash of their participant id into `dev` (which ranking
 work may look at) and `test` (which it may not). Deterministic: the same
@@ -92,18 +94,30 @@ def main():
         chats = sorted(chats_of[sender])[-MAX_CHATS:]
         candidates = []
         convs = []
+        built = []
         for start, chat_id, turns in chats:
             conv = "cc_%s_%02d" % (chat_id.replace("-", "")[:20], index)
             convs.append(conv)
-            transcript = []
+            built.append((start, conv, turns))
             for i, (who, text, at) in enumerate(turns):
-                role = "user" if who == sender else "agent"
-                transcript.append({"role": role, "message": text, "time_in_call_secs": at - start})
-                if role == "user" and i + 1 < len(turns) and turns[i + 1][0] != sender:
+                if who == sender and i + 1 < len(turns) and turns[i + 1][0] != sender:
                     reply = turns[i + 1][1]
                     shared = set(words(text)) & set(words(reply))
                     if len(reply.split()) >= 4 and len(words(text)) >= 4 and shared:
                         candidates.append((conv, i, reply))
+        # Questions spread over the caller's history: every k-th candidate.
+        step = max(1, len(candidates) // QUESTIONS_PER_CALLER)
+        chosen = candidates[::step][:QUESTIONS_PER_CALLER]
+        asked = {(conv, turn + 1) for conv, turn, _ in chosen}
+        new_index = {}
+        for start, conv, turns in built:
+            transcript = []
+            for i, (who, text, at) in enumerate(turns):
+                if (conv, i) in asked:
+                    continue
+                new_index[(conv, i)] = len(transcript)
+                role = "user" if who == sender else "agent"
+                transcript.append({"role": role, "message": text, "time_in_call_secs": at - start})
             body = {
                 "type": "post_call_transcription",
                 "event_timestamp": start + 900,
@@ -125,12 +139,10 @@ def main():
                 },
             }
             files[split]["calls"].append((start, json.dumps(body, sort_keys=True, ensure_ascii=False)))
-        # Questions spread over the caller's history: every k-th candidate.
-        step = max(1, len(candidates) // QUESTIONS_PER_CALLER)
-        for q, (conv, turn, reply) in enumerate(candidates[::step][:QUESTIONS_PER_CALLER]):
+        for q, (conv, turn, reply) in enumerate(chosen):
             files[split]["questions"].append(json.dumps({
                 "id": "cc%02d_%02d" % (index, q), "caller": number, "question": reply,
-                "answers": [{"conversation_id": conv, "turn": turn}],
+                "answers": [{"conversation_id": conv, "turn": new_index[(conv, turn)]}],
             }, sort_keys=True, ensure_ascii=False))
         files[split]["callers"].append({"number": number, "calls": len(chats), "conversations": convs})
     for split, f in files.items():

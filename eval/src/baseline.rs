@@ -1,5 +1,5 @@
 //! The plain baseline every table prints beside the product: BM25 over the
-//! caller's own turns, whole, with the same kind of tokens (lower-cased
+//! caller's own turns (both speakers'), whole, with the same kind of tokens (lower-cased
 //! letters and digits, English Snowball stems) and nothing else: no
 //! synonyms, no time logic, no newer-first, no store.
 
@@ -27,9 +27,17 @@ fn tokens(stemmer: &Stemmer, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// For each question of `dataset`, the 0-based rank of the first answering
-/// turn in BM25's top `k`, if any.
-pub fn first_hits(dataset: &Dataset, k: usize) -> Vec<Option<usize>> {
+/// What BM25's top `k` held for one question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    /// The 0-based rank of the first answering turn, if any.
+    pub first: Option<usize>,
+    /// The share of the question's answering turns found.
+    pub recall: f64,
+}
+
+/// For each question of `dataset`, what BM25's top `k` found.
+pub fn first_hits(dataset: &Dataset, k: usize) -> Vec<Found> {
     let stemmer = Stemmer::create(Algorithm::English);
     let mut by_caller: HashMap<String, Vec<(Answer, Vec<String>)>> = HashMap::new();
     for body in &dataset.calls {
@@ -48,7 +56,7 @@ pub fn first_hits(dataset: &Dataset, k: usize) -> Vec<Option<usize>> {
             .flatten()
             .enumerate()
         {
-            if turn["role"] != "user" {
+            if turn["role"] != "user" && turn["role"] != "agent" {
                 continue;
             }
             let text = turn["message"].as_str().unwrap_or_default();
@@ -83,7 +91,13 @@ pub fn first_hits(dataset: &Dataset, k: usize) -> Vec<Option<usize>> {
         .questions
         .iter()
         .map(|q| {
-            let index = indexes.get(&q.caller)?;
+            let none = Found {
+                first: None,
+                recall: 0.0,
+            };
+            let Some(index) = indexes.get(&q.caller) else {
+                return none;
+            };
             let mut query = tokens(&stemmer, &q.question);
             query.sort();
             query.dedup();
@@ -111,10 +125,16 @@ pub fn first_hits(dataset: &Dataset, k: usize) -> Vec<Option<usize>> {
                 .filter(|(s, _)| *s > 0.0)
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored
+            let top: Vec<&Answer> = scored
                 .iter()
                 .take(k)
-                .position(|&(_, i)| q.answers.contains(&index.turns[i].0))
+                .map(|&(_, i)| &index.turns[i].0)
+                .collect();
+            let found = q.answers.iter().filter(|a| top.contains(a)).count();
+            Found {
+                first: top.iter().position(|a| q.answers.contains(a)),
+                recall: found as f64 / q.answers.len().max(1) as f64,
+            }
         })
         .collect()
 }

@@ -51,7 +51,7 @@ fn main() -> ExitCode {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())
-            .and_then(|rt| rt.block_on(public_sets())),
+            .and_then(|rt| rt.block_on(public_sets(flag("--dev")))),
         other => Err(format!(
             "unknown command {other:?}: use `generate [--check]`, `run [--misses]` or `real`"
         )),
@@ -66,8 +66,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The public real-dialogue sets, dev and test, product beside BM25.
-async fn public_sets() -> Result<bool, String> {
+/// The public real-dialogue sets, dev and test (with `dev_only`, dev: the
+/// loop while tuning), product beside BM25.
+async fn public_sets(dev_only: bool) -> Result<bool, String> {
     let mut scores = Vec::new();
     for set in eval::real::SETS {
         if !eval::real::present(set) {
@@ -75,6 +76,9 @@ async fn public_sets() -> Result<bool, String> {
             continue;
         }
         for split in eval::real::SPLITS {
+            if dev_only && split != "dev" {
+                continue;
+            }
             let started = Instant::now();
             scores.push(eval::real::evaluate(set, split, None).await?);
             eprintln!(

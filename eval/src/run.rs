@@ -260,12 +260,19 @@ pub struct Outcome {
 /// Scores one answer list against a question.
 pub fn score(dataset: &Dataset, index: usize, memories: &[Memory], latency: Duration) -> Outcome {
     let q: &Question = &dataset.questions[index];
-    let is_answer = |m: &Memory| -> Option<Answer> {
-        let answer = Answer {
-            conversation_id: m.conversation_id.clone()?,
-            turn: m.turn?,
+    // The answering turns a memory stands for: its own turn, and for a
+    // short answer kept with its question, the agent turn too.
+    let answers_in = |m: &Memory| -> Vec<Answer> {
+        let Some(conversation) = m.conversation_id.as_deref() else {
+            return Vec::new();
         };
-        q.answers.contains(&answer).then_some(answer)
+        m.turns()
+            .map(|turn| Answer {
+                conversation_id: conversation.to_owned(),
+                turn,
+            })
+            .filter(|a| q.answers.contains(a))
+            .collect()
     };
     let mut first_hit = None;
     let mut found: HashSet<Answer> = HashSet::new();
@@ -279,7 +286,7 @@ pub fn score(dataset: &Dataset, index: usize, memories: &[Memory], latency: Dura
         if owner != Some(q.caller.as_str()) {
             foreign += 1;
         }
-        if let Some(a) = is_answer(m) {
+        for a in answers_in(m) {
             first_hit.get_or_insert(rank);
             if found.insert(a.clone()) {
                 position_of.push((a, rank));

@@ -15,7 +15,7 @@ use shared::config::{Env, SearchDataConfig};
 use shared::http::{self as edge, RequestLog, Route};
 use shared::memory::profile::{self, CallerProfile};
 use shared::memory::search::{self, Hit, SearchOptions};
-use shared::memory::{DynMemoryStore, MemoryUser};
+use shared::memory::{DynMemoryStore, MemoryKind, MemoryUser, Speaker};
 use shared::models::{SearchHit, SearchProfile, SearchRequest, SearchResponse};
 use shared::{untrusted, Error};
 
@@ -258,9 +258,18 @@ pub fn answer(profile: Option<&CallerProfile>, hits: Vec<Hit>) -> SearchResponse
 }
 
 fn to_hit(hit: Hit) -> SearchHit {
+    let speaker = (hit.memory.kind == MemoryKind::Utterance).then(|| {
+        match hit.memory.speaker() {
+            Speaker::Caller => "caller",
+            Speaker::Agent => "agent",
+            Speaker::Both => "agent and caller",
+        }
+        .to_owned()
+    });
     SearchHit {
         date: hit.memory.call_time.map(shared::dates::date_of),
         kind: hit.memory.kind.as_str().to_owned(),
+        speaker,
         // Quoted, so the LLM reads a past statement, not an instruction.
         content: format!(
             "\u{201c}{}\u{201d}",

@@ -13,6 +13,11 @@ pub mod openmemory;
 pub mod profile;
 pub mod rank;
 pub mod search;
+mod speaker;
+#[cfg(test)]
+pub(crate) mod test_store;
+
+pub use speaker::{exchange_parts, exchange_text, Speaker};
 
 use std::fmt;
 use std::sync::Arc;
@@ -32,7 +37,8 @@ pub enum MemoryKind {
     Fact,
     /// The call's summary.
     Summary,
-    /// Something the caller said.
+    /// A turn of the call (the caller's, the agent's, or an exchange; see
+    /// [`Speaker`]).
     Utterance,
     /// The merged profile as of a call; the newest one is the current profile.
     Snapshot,

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use serde_json::json;
 
 use super::*;
-use crate::memory::ingest::test_store::{user, MemStore};
+use crate::memory::test_store::{user, MemStore};
 use crate::memory::NewMemory;
 
 fn snapshot_with(facts: &[(&str, Value)]) -> Snapshot {

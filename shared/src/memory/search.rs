@@ -76,9 +76,9 @@ const STORE_ONLY: f64 = 0.15;
 /// Store rank at which the store's say is halved.
 const STORE_RANK_HALF: f64 = 3.0;
 
-/// A hit cut to fit the character budget keeps at least this many
-/// characters; below that, the answer stops instead.
-const MIN_CUT_CHARS: usize = 24;
+/// A hit cut to share the character budget keeps at least this many
+/// characters (about a sentence); below that, fewer hits are answered.
+const MIN_CUT_CHARS: usize = 80;
 
 /// How many matches to ask the store for: twice the limit (other callers'
 /// memories crowd its candidates and foreign ids are dropped), never more
@@ -209,18 +209,20 @@ pub fn fuse(
     fused.into_iter().map(|(i, score, _)| (i, score)).collect()
 }
 
-/// The best hits within `limit` and `max_chars` of content in total. Hits
-/// are taken whole while they fit; the one that does not is cut at a word
-/// (ending in `…`) if a useful part of it fits, and the answer ends there.
+/// The best hits within `limit` and `max_chars` of content in total.
+/// The best `limit` memories are taken, and when together they are too
+/// long each gets a fair share of the room: memories shorter than the
+/// share are whole, longer ones are cut at a word (ending in `…`) to the
+/// share, so ten long turns still answer as ten hits. When the share would
+/// fall below a useful part, the weakest hits are left out instead.
 /// A memory saying word for word what a better one already said (the same
 /// `name: …` fact collected on every call) is skipped: it would only take
 /// the place of something new.
 fn bound(memories: &[Memory], ranked: &[(usize, f64)], options: SearchOptions) -> Vec<Hit> {
-    let mut hits = Vec::new();
+    let mut chosen: Vec<(usize, f64, usize)> = Vec::new();
     let mut said: Vec<String> = Vec::new();
-    let mut used = 0;
     for &(index, score) in ranked {
-        if hits.len() == options.limit {
+        if chosen.len() == options.limit {
             break;
         }
         let memory = &memories[index];
@@ -232,24 +234,44 @@ fn bound(memories: &[Memory], ranked: &[(usize, f64)], options: SearchOptions) -
             continue;
         }
         said.push(words);
-        let room = options.max_chars - used;
-        let len = memory.content.chars().count();
-        if len <= room {
-            used += len;
-            hits.push(Hit {
-                memory: memory.clone(),
-                score,
-            });
-            continue;
-        }
-        if room >= MIN_CUT_CHARS.min(options.max_chars) {
-            let mut cut = memory.clone();
-            cut.content = truncate_at_word(&memory.content, room);
-            hits.push(Hit { memory: cut, score });
-        }
-        break;
+        chosen.push((index, score, memory.content.chars().count()));
     }
-    hits
+    let min_cut = MIN_CUT_CHARS.min(options.max_chars);
+    let share = loop {
+        let lengths: Vec<usize> = chosen.iter().map(|c| c.2).collect();
+        let share = fair_share(&lengths, options.max_chars);
+        if share >= min_cut || chosen.len() <= 1 {
+            break share;
+        }
+        chosen.pop();
+    };
+    chosen
+        .into_iter()
+        .filter(|_| share >= min_cut)
+        .map(|(index, score, length)| {
+            let mut memory = memories[index].clone();
+            if length > share {
+                memory.content = truncate_at_word(&memory.content, share);
+            }
+            Hit { memory, score }
+        })
+        .collect()
+}
+
+/// The largest share such that `lengths`, each capped at it, fit in
+/// `room`; `usize::MAX` when they fit whole.
+fn fair_share(lengths: &[usize], room: usize) -> usize {
+    let mut sorted = lengths.to_vec();
+    sorted.sort_unstable();
+    let mut left = room;
+    for (k, &length) in sorted.iter().enumerate() {
+        let share = left / (sorted.len() - k);
+        if length > share {
+            return share;
+        }
+        left -= length;
+    }
+    usize::MAX
 }
 
 /// The words of `text`, lower-cased and single-spaced: what counts as

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::*;
-use crate::memory::ingest::test_store::{other_user, user, MemStore};
+use crate::memory::test_store::{other_user, user, MemStore};
 use crate::memory::{Match, NewMemory};
 
 const NOW: i64 = 1_750_000_000;
@@ -83,12 +83,31 @@ async fn search_respects_the_character_budget() {
         .hits;
     let total: usize = hits.iter().map(|h| h.memory.content.chars().count()).sum();
     assert!(total <= options.max_chars, "{total}");
-    assert_eq!(hits.len(), 3);
-    assert!(
-        hits[2].memory.content.ends_with('…'),
-        "{:?}",
-        hits[2].memory.content
-    );
+    // Three would each be cut below a useful part: two whole ones answer.
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| !h.memory.content.ends_with('…')));
+    // With more room, ten long hits share it: all ten, each cut at a word.
+    let options = SearchOptions {
+        limit: 10,
+        max_chars: 10 * 90,
+        candidates: 100,
+        store_query: None,
+    };
+    let turns: Vec<(MemoryKind, String)> = (0..12)
+        .map(|i| {
+            let text = format!("My dog {i} {}", "barked at the mailman again. ".repeat(4));
+            (MemoryKind::Utterance, text)
+        })
+        .collect();
+    let long = store_with(&turns).await;
+    let hits = search(&long, &user(), "dog", options, NOW)
+        .await
+        .unwrap()
+        .hits;
+    assert_eq!(hits.len(), 10);
+    assert!(hits
+        .iter()
+        .all(|h| h.memory.content.chars().count() <= 90 && h.memory.content.ends_with('…')));
     // A single hit longer than the whole budget is cut at a word.
     let options = SearchOptions {
         limit: 10,
@@ -116,7 +135,7 @@ async fn search_respects_the_character_budget() {
     let kept = content.trim_end_matches('…');
     assert!(whole.starts_with(kept), "{content}");
     assert_eq!(whole[kept.len()..].chars().next(), Some(' '), "{content}");
-    // Too little room for a useful part: the answer ends before it.
+    // Too little room for a useful part of a second hit: one answers.
     let options = SearchOptions {
         limit: 10,
         max_chars: each + 5,

@@ -44,6 +44,10 @@ pub struct SearchProfile {
 pub struct SearchHit {
     pub content: String,
     pub kind: String,
+    /// Who said an utterance: `caller`, `agent`, or `agent and caller`
+    /// (a short answer quoted with the question it answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }

@@ -1,13 +1,13 @@
 //! Newer-first: an older statement placed behind a newer call's restatement.
 
-use super::{recency_key, RESTATED, RESTATED_STRENGTH, SUPERSEDED};
+use super::{recency_key, SUPERSEDED};
 use crate::memory::Memory;
 
 /// Places each memory just behind what a newer call said again. A newer
 /// call *says again* what a memory said when it holds a memory matching
-/// the query concepts that make up at least [`RESTATED`] of the older
+/// the query concepts that make up at least `restated` of the older
 /// memory's score, and one of those matches is comparably strong (at least
-/// [`RESTATED_STRENGTH`] of the older memory's score): a passing mention of
+/// `strength` of the older memory's score): a passing mention of
 /// "the doctor" in a later call does not push back the caller's statement
 /// of who their doctor is. The older memory is then capped below every
 /// restating memory of that call (a call's summary often outscores its own
@@ -21,6 +21,8 @@ pub(super) fn place_behind_newer(
     ranked: &mut [(usize, f64)],
     parts: &[f64],
     nq: usize,
+    restated: f64,
+    strength: f64,
 ) {
     let mask_of = |k: usize| -> u64 {
         parts[k * nq..(k + 1) * nq]
@@ -62,12 +64,12 @@ pub(super) fn place_behind_newer(
                 let to = calls.get(i + 1).copied().unwrap_or(newer.len());
                 let (lowest, highest) = newer[from..to]
                     .iter()
-                    .filter(|(mask, _, _)| covered(*mask) >= RESTATED)
+                    .filter(|(mask, _, _)| covered(*mask) >= restated)
                     .fold(
                         (f64::INFINITY, f64::NEG_INFINITY),
                         |(lo, hi), (_, min, max)| (lo.min(*min), hi.max(*max)),
                     );
-                if highest >= score * RESTATED_STRENGTH {
+                if highest >= score * strength {
                     cap = cap.min(lowest);
                 }
             }

@@ -16,6 +16,25 @@ pub(super) struct Query {
     /// for and how much.
     pub(super) targets: HashMap<String, Vec<(usize, f64)>>,
     pub(super) when: Option<When>,
+    /// Whether it asks for the current value ("now", "currently", "still").
+    pub(super) current: bool,
+}
+
+/// Words that ask for the value as it is now.
+fn asks_current(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(
+            w.as_str(),
+            "now"
+                | "current"
+                | "currently"
+                | "still"
+                | "anymore"
+                | "latest"
+                | "newest"
+                | "nowadays"
+        ) || (w == "these" && words.get(i + 1).is_some_and(|n| n == "days"))
+    })
 }
 
 /// The query's words, lower-cased.
@@ -68,5 +87,6 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
         weights: stems.iter().map(|s| query_weight(s)).collect(),
         targets,
         when: found.map(|f| f.when),
+        current: asks_current(&words),
     }
 }

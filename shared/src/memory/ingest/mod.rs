@@ -1,0 +1,186 @@
+//! What one finished call leaves behind in a caller's memory.
+//!
+//! [`plan`] is pure (see [`plan`'s module](self::plan)); [`ingest`]
+//! writes it: memories concurrently, the snapshot last so it is the
+//! newest, and on a retry only what an earlier attempt did not store.
+//!
+//! Memories are at most [`MAX_TEXT_CHARS`] characters and end a sentence.
+//! OpenMemory keeps only whole sentences of long content (and can store
+//! unpunctuated text as an empty string), so its client sends a shortened
+//! content and keeps the full text in metadata.
+
+mod filler;
+mod plan;
+mod split;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::stream::{self, StreamExt};
+use serde_json::Value;
+
+pub use self::filler::is_filler;
+pub use self::plan::{plan, turns, Plan, Turn, SHORT_ANSWER_WORDS};
+pub use self::split::split_text;
+use super::profile;
+use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser, NewMemory};
+use crate::models::TranscriptionData;
+
+/// Longest text memory, in characters: a turn is kept whole up to here (a
+/// minute of speech); only a monologue is split.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// Longest snapshot description: safely under OpenMemory's ~200, so the
+/// server stores it as sent.
+pub const SNAPSHOT_TEXT_CHARS: usize = 180;
+
+/// The profile field holding the language of the caller's newest call.
+pub const LANGUAGE_FIELD: &str = "language";
+
+/// Most memories one call writes (besides its snapshot): a two-hour call
+/// has a few hundred turns, while a 6 MB transcript could make 30,000,
+/// each an add on the store. Facts and the summary come first in a plan,
+/// so what is cut is the call's latest turns.
+pub const MAX_MEMORIES_PER_CALL: usize = 1_500;
+
+/// How many of the caller's newest memories [`ingest`] reads to find the
+/// previous snapshot and what an earlier attempt already stored.
+pub const RECENT_WINDOW: usize = 2_000;
+
+/// Adds one memory, unless an earlier add failed: checked when the add
+/// would start, so after a failure no further adds are sent. `None` when
+/// not sent.
+async fn add_unless_failed(
+    store: &dyn MemoryStore,
+    user: &MemoryUser,
+    memory: &NewMemory,
+    failed: &AtomicBool,
+) -> Option<Result<String, MemoryError>> {
+    if failed.load(Ordering::Relaxed) {
+        return None;
+    }
+    let result = store.add(user, memory).await;
+    if result.is_err() {
+        failed.store(true, Ordering::Relaxed);
+    }
+    Some(result)
+}
+
+/// What ingestion did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Memories added, the snapshot included.
+    pub added: usize,
+    /// Planned memories already stored by an earlier attempt, the snapshot
+    /// included.
+    pub skipped: usize,
+}
+
+/// What identifies a planned memory within its conversation.
+type Identity = (MemoryKind, Option<u32>, u64, Option<String>);
+
+fn identity_of_new(memory: &NewMemory) -> Identity {
+    let part = memory
+        .extra
+        .get("part")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    (memory.kind, memory.turn, part, memory.field.clone())
+}
+
+fn identity_of_stored(memory: &Memory) -> Identity {
+    (
+        memory.kind,
+        memory.turn,
+        profile::part_of(memory),
+        memory.field.clone(),
+    )
+}
+
+/// Writes a call's memories for `user`: at most `concurrency` adds at once,
+/// then the snapshot.
+///
+/// One list call finds the previous snapshot and what an earlier attempt at
+/// this conversation stored, so running ingestion again (a webhook retry,
+/// or after a partial failure) adds only what is missing. On a failed add
+/// no further adds start; those in flight finish, then the first error is
+/// returned and no snapshot is written (the retry writes it).
+pub async fn ingest(
+    store: &dyn MemoryStore,
+    user: &MemoryUser,
+    call: &TranscriptionData,
+    concurrency: usize,
+) -> Result<Report, MemoryError> {
+    let recent = store.recent(user, RECENT_WINDOW).await?;
+    let previous = profile::newest_snapshot(&recent).map(|(_, snapshot)| snapshot);
+    let conversation = call.conversation_id.as_str();
+    let ours: Vec<&Memory> = recent
+        .iter()
+        .filter(|m| m.conversation_id.as_deref() == Some(conversation))
+        .collect();
+    let stored: HashSet<Identity> = ours
+        .iter()
+        .filter(|m| m.kind != MemoryKind::Snapshot)
+        .map(|m| identity_of_stored(m))
+        .collect();
+    let snapshot_stored = ours.iter().any(|m| m.kind == MemoryKind::Snapshot);
+
+    let plan = plan(call, previous.as_ref());
+    let missing: Vec<&NewMemory> = plan
+        .memories
+        .iter()
+        .filter(|m| !stored.contains(&identity_of_new(m)))
+        .collect();
+    let mut report = Report {
+        added: 0,
+        skipped: plan.memories.len() - missing.len(),
+    };
+
+    let failed = AtomicBool::new(false);
+    // The futures are made up front (they start only when polled) by a
+    // named async fn: a closure here makes the whole future not `Send`
+    // (rustc cannot see it is general over the borrowed memory's lifetime).
+    let adds: Vec<_> = missing
+        .into_iter()
+        .map(|memory| add_unless_failed(store, user, memory, &failed))
+        .collect();
+    let mut adds = stream::iter(adds).buffer_unordered(concurrency.max(1));
+    let mut first_error = None;
+    while let Some(outcome) = adds.next().await {
+        match outcome {
+            Some(Ok(_)) => report.added += 1,
+            Some(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            None => {}
+        }
+    }
+    if let Some(e) = first_error {
+        tracing::warn!(
+            added = report.added,
+            error = %e,
+            "ingestion stopped at a failed add; a retry adds only what is missing"
+        );
+        return Err(e);
+    }
+
+    if snapshot_stored {
+        report.skipped += 1;
+    } else {
+        store.add(user, &plan.snapshot).await?;
+        report.added += 1;
+    }
+    tracing::debug!(
+        added = report.added,
+        skipped = report.skipped,
+        "call ingested"
+    );
+    Ok(report)
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod plan_tests;
+#[cfg(test)]
+#[path = "write_tests.rs"]
+mod write_tests;
