@@ -118,3 +118,32 @@ fn asking_for_the_current_value_puts_the_newer_statement_first() {
     let current = "which pharmacy downtown by the library do my prescriptions go to currently";
     assert!(place(current, 1) < place(current, 0));
 }
+
+#[test]
+fn a_turn_is_found_by_the_words_of_the_turn_it_answers() {
+    let mut memories: Vec<Memory> = (0..30)
+        .map(|i| turn(i, &format!("Small talk number {i}."), NOW - 30 * DAY, None))
+        .collect();
+    let call = NOW - 3 * DAY;
+    memories.push(turn(
+        40,
+        "Where did you go for the long weekend?",
+        call,
+        Some("agent"),
+    ));
+    memories.push(turn(
+        41,
+        "We drove up to Lake Tahoe with the kids.",
+        call,
+        None,
+    ));
+    memories.push(turn(42, "Unrelated: my back hurts.", call, None));
+    let found = order("long weekend trip", &memories);
+    let place = |id: &str| found.iter().position(|&i| memories[i].id == id);
+    // The answer shares no word with the query, but the turn before it does.
+    assert!(place("m41").is_some(), "{found:?}");
+    assert!(place("m40") < place("m41"));
+    // A turn of another call, or two turns away, gains nothing.
+    assert_eq!(place("m42"), None);
+    assert!(found.iter().all(|&i| memories[i].call_time == Some(call)));
+}
