@@ -1,14 +1,12 @@
-//! Builds the configured memory store and payload store, once per cold start.
+//! Builds the configured memory store and (with the `s3` feature) payload
+//! store, once per cold start.
 
 use std::sync::Arc;
 
-use crate::config::{MemoryBackend, PayloadBackend};
+use crate::config::MemoryBackend;
 use crate::memory::embedded::EmbeddedStore;
 use crate::memory::openmemory::OpenMemoryStore;
 use crate::memory::{DynMemoryStore, MemoryError};
-use crate::storage::local::LocalStore;
-use crate::storage::s3::S3Store;
-use crate::storage::DynPayloadStore;
 
 /// The memory store the configuration names.
 pub async fn memory_store(backend: &MemoryBackend) -> Result<DynMemoryStore, MemoryError> {
@@ -22,8 +20,17 @@ pub async fn memory_store(backend: &MemoryBackend) -> Result<DynMemoryStore, Mem
     })
 }
 
-/// The payload store the configuration names.
-pub async fn payload_store(backend: &PayloadBackend) -> DynPayloadStore {
+/// The payload store the configuration names. Only with the `s3` feature:
+/// the configuration may name a bucket, and only post-call and the operator
+/// commands store payloads.
+#[cfg(feature = "s3")]
+pub async fn payload_store(
+    backend: &crate::config::PayloadBackend,
+) -> crate::storage::DynPayloadStore {
+    use crate::config::PayloadBackend;
+    use crate::storage::local::LocalStore;
+    use crate::storage::s3::S3Store;
+
     match backend {
         PayloadBackend::S3 {
             bucket,

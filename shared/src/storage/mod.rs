@@ -1,12 +1,15 @@
 //! Payload storage: where post-call webhooks are kept, keyed by conversation.
 //!
-//! - [`s3`]: an S3 bucket (or any S3-compatible server), for AWS.
+//! - `s3`: an S3 bucket (or any S3-compatible server), for AWS. Only with
+//!   the `s3` feature, which brings in the AWS SDK; the functions that never
+//!   touch payloads (client-data, search-data) build without it.
 //! - [`local`]: a directory, for local runs without a bucket.
 //!
 //! Keys are built only from a validated [`ConversationId`], so a request can
 //! never choose where it is written.
 
 pub mod local;
+#[cfg(feature = "s3")]
 pub mod s3;
 
 use std::fmt;
