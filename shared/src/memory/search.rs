@@ -200,6 +200,7 @@ pub fn fuse(
                 .and_modify(|(score, _)| *score *= 1.0 + lift * say)
                 .or_insert((best * STORE_ONLY * say, usize::MAX));
         }
+        keep_newer_ahead(memories, local, &seen, &mut scores);
     }
     let mut fused: Vec<(usize, f64, usize)> = scores
         .into_iter()
@@ -207,6 +208,42 @@ pub fn fuse(
         .collect();
     fused.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
     fused.into_iter().map(|(i, score, _)| (i, score)).collect()
+}
+
+/// A lift never takes a memory past one of a newer call that the local
+/// ranking placed above it: the local ranking's newer-first is the
+/// decision, and a near-tie with a newer statement that the local ranking
+/// did not cap against (the store found only the old wording) must not
+/// flip. Lifted memories are taken in local order, so the scores they are
+/// held below are final.
+fn keep_newer_ahead(
+    memories: &[Memory],
+    local: &[(usize, f64)],
+    lifted: &[usize],
+    scores: &mut HashMap<usize, (f64, usize)>,
+) {
+    let call_time = |i: usize| {
+        memories[i]
+            .call_time
+            .unwrap_or(memories[i].created_at_ms / 1_000)
+    };
+    let mut lifted: Vec<(usize, usize)> = lifted
+        .iter()
+        .filter_map(|&i| scores.get(&i).map(|&(_, rank)| (rank, i)))
+        .filter(|&(rank, _)| rank != usize::MAX)
+        .collect();
+    lifted.sort_unstable();
+    for (rank, index) in lifted {
+        let time = call_time(index);
+        let ceiling = local[..rank]
+            .iter()
+            .filter(|&&(above, _)| call_time(above) > time)
+            .filter_map(|&(above, _)| scores.get(&above).map(|&(score, _)| score))
+            .fold(f64::INFINITY, f64::min);
+        if let Some((score, _)) = scores.get_mut(&index) {
+            *score = score.min(ceiling);
+        }
+    }
 }
 
 /// The best hits within `limit` and `max_chars` of content in total.
@@ -314,6 +351,9 @@ pub fn truncate_at_word(text: &str, max_chars: usize) -> String {
     format!("{head}…")
 }
 
+#[cfg(test)]
+#[path = "search_fuse_tests.rs"]
+mod fuse_tests;
 #[cfg(test)]
 #[path = "search_tests.rs"]
 mod tests;
