@@ -21,17 +21,20 @@
 //! Error messages never contain user ids, content or the API key: they
 //! end up in logs.
 
-use std::error::Error as _;
 use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
+mod content;
+mod wire;
+
+use self::content::clause;
+pub(crate) use self::content::server_content;
+use self::wire::{cause, enc, error_code, memory_from_item, parse, status_error, transport};
 use super::{Match, Memory, MemoryError, MemoryStore, MemoryUser, NewMemory};
 
 /// Most characters (UTF-16 units, as the server measures) of content we
@@ -61,14 +64,6 @@ const MAX_DELETE_ROUNDS: u32 = 100;
 /// timeout closes them server-side, so a reused connection is never one the
 /// server has already closed (a frozen Lambda cannot notice the close).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
-
-/// Everything but RFC 3986 unreserved characters is encoded, so an E.164
-/// `+` goes as `%2B` (a raw `+` in a query string reads as a space).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 const TENANT_MISMATCH: &str = "this OpenMemory server is single-tenant (a build newer than v1.3.0, from 2026-04-27 on); caller memory needs the multi-user API of OpenMemory v1.3.0 or earlier: deploy the v1.3.0 tag";
 
@@ -177,9 +172,15 @@ impl OpenMemoryStore {
         what: &'static str,
         req: RequestBuilder,
     ) -> Result<(StatusCode, bytes::Bytes), MemoryError> {
-        let resp = req.send().await.map_err(|e| self.transport(what, &e))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| transport(self.timeout, what, &e))?;
         let status = resp.status();
-        let body = resp.bytes().await.map_err(|e| self.transport(what, &e))?;
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| transport(self.timeout, what, &e))?;
         Ok((status, body))
     }
 
@@ -194,26 +195,6 @@ impl OpenMemoryStore {
             return Err(status_error(what, status, &body));
         }
         parse(what, &body)
-    }
-
-    fn transport(&self, what: &'static str, e: &reqwest::Error) -> MemoryError {
-        // Never `e.to_string()`: it carries the URL, and with it the user id.
-        if e.is_timeout() {
-            MemoryError::Unavailable(format!(
-                "{what}: no answer from OpenMemory within {} ms",
-                self.timeout.as_millis()
-            ))
-        } else if e.is_connect() {
-            MemoryError::Unavailable(format!(
-                "{what}: could not connect to OpenMemory ({})",
-                cause(e)
-            ))
-        } else {
-            MemoryError::Unavailable(format!(
-                "{what}: request to OpenMemory failed ({})",
-                cause(e)
-            ))
-        }
     }
 
     /// Whether `id` is `user`'s memory holding exactly `content` and
@@ -410,341 +391,5 @@ impl MemoryStore for OpenMemoryStore {
     }
 }
 
-/// Percent-encodes one path segment or query value.
-fn enc(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
-}
-
-/// Parses a JSON answer. The parser's own message is left out: it can quote
-/// the body, and the body can hold content.
-fn parse<T: serde::de::DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, MemoryError> {
-    serde_json::from_slice(body).map_err(|e| {
-        MemoryError::Protocol(format!(
-            "{what}: the answer is not the expected JSON ({:?} error at line {}, column {}, {} bytes)",
-            e.classify(),
-            e.line(),
-            e.column(),
-            body.len()
-        ))
-    })
-}
-
-/// The deepest cause of a transport error: `connection refused` and the like.
-fn cause(e: &reqwest::Error) -> String {
-    let mut source = e.source();
-    let mut last = None;
-    while let Some(s) = source {
-        last = Some(s);
-        source = s.source();
-    }
-    // Without a source the error's own text would include the URL.
-    last.map_or_else(|| "no further detail".to_owned(), ToString::to_string)
-}
-
-/// The `error` or `err` code of an error body (endpoints use either), if it
-/// looks like a code rather than free text that could echo request data.
-fn error_code(body: &[u8]) -> Option<String> {
-    let v: Value = serde_json::from_slice(body).ok()?;
-    let code = v
-        .get("error")
-        .and_then(Value::as_str)
-        .or_else(|| v.get("err").and_then(Value::as_str))?;
-    let is_code = code.len() <= 40
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b' '));
-    is_code.then(|| code.to_owned())
-}
-
-fn status_error(what: &str, status: StatusCode, body: &[u8]) -> MemoryError {
-    let code = error_code(body);
-    let detail = code
-        .as_deref()
-        .map(|c| format!(" ({c})"))
-        .unwrap_or_default();
-    match (status.as_u16(), code.as_deref()) {
-        (_, Some("tenant_mismatch")) => MemoryError::UnsupportedServer(TENANT_MISMATCH.into()),
-        (401, _) => MemoryError::Auth(
-            "the OpenMemory server requires an API key: set OPENMEMORY_KEY to its OM_API_KEY"
-                .into(),
-        ),
-        (403, Some("invalid_api_key")) => MemoryError::Auth(
-            "the OpenMemory server rejected the key in OPENMEMORY_KEY: set it to the server's OM_API_KEY"
-                .into(),
-        ),
-        // Rate limiting is transient, unlike the other 4xx.
-        (429, _) => MemoryError::Unavailable(format!("{what}: rate limited by OpenMemory")),
-        (500..=599, _) => MemoryError::Unavailable(format!("{what}: HTTP {status}{detail}")),
-        (400..=499, _) => MemoryError::Rejected(format!("{what}: HTTP {status}{detail}")),
-        _ => MemoryError::Protocol(format!("{what}: unexpected HTTP {status}")),
-    }
-}
-
-/// Rebuilds a memory from a listing item.
-fn memory_from_item(item: &Value) -> Result<Memory, MemoryError> {
-    let id = item
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| MemoryError::Protocol("list: an item has no id".into()))?;
-    let content = item
-        .get("content")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let tags: Vec<String> = item
-        .get("tags")
-        .and_then(Value::as_array)
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let metadata = item
-        .get("metadata")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let created_at = item
-        .get("created_at")
-        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
-        .unwrap_or(0);
-    Ok(Memory::from_parts(
-        id.to_owned(),
-        content.to_owned(),
-        &tags,
-        metadata,
-        created_at,
-    ))
-}
-
-/// Length as JavaScript measures it, which is what the server compares.
-fn js_len(s: &str) -> usize {
-    s.encode_utf16().count()
-}
-
-fn is_terminated(s: &str) -> bool {
-    s.ends_with(['.', '!', '?'])
-}
-
-/// The content to send: `text` made short and sentence-terminated so the
-/// server stores it as sent, followed by `clause` (empty, or a clause that
-/// changes its simhash). At most [`CONTENT_BUDGET`] in all.
-pub(crate) fn server_content(text: &str, clause: &str) -> String {
-    let budget = CONTENT_BUDGET.saturating_sub(js_len(clause)).max(2);
-    let mut out = shorten(text.trim(), budget);
-    out.push_str(clause);
-    out
-}
-
-/// `text` cut at a word boundary and terminated with `.` so it fits in
-/// `budget` (≥ 2) UTF-16 units.
-fn shorten(text: &str, budget: usize) -> String {
-    let len = js_len(text);
-    if len <= budget && is_terminated(text) {
-        return text.to_owned();
-    }
-    if len < budget {
-        return format!("{text}.");
-    }
-    // Keep room for the terminator.
-    let limit = budget - 1;
-    let mut units = 0;
-    let mut end = 0;
-    let mut last_space = None;
-    for (i, c) in text.char_indices() {
-        if units + c.len_utf16() > limit {
-            break;
-        }
-        if c.is_whitespace() {
-            last_space = Some(i);
-        }
-        units += c.len_utf16();
-        end = i + c.len_utf8();
-    }
-    let at_word_end = text[end..].chars().next().is_none_or(char::is_whitespace);
-    let cut = match last_space {
-        Some(i) if !at_word_end && i > 0 => &text[..i],
-        // One word longer than the budget: cut inside it.
-        _ => &text[..end],
-    };
-    let trimmed = cut.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '(' | '[' | '{')
-    });
-    let mut out = if trimmed.is_empty() { cut } else { trimmed }.to_owned();
-    if !is_terminated(&out) {
-        out.push('.');
-    }
-    out
-}
-
-/// Symbols of clause tokens: no vowels, so no token is an English word
-/// the server's tokenizer would map to a synonym, and no `s`, so none is
-/// stemmed (its only stemming rule without a vowel strips a final `s`).
-const CLAUSE_SYMBOLS: &[u8] = b"bcdfghjkmnpqrtvwxz23456789";
-
-/// Characters per clause token. The server hashes tokens with JavaScript's
-/// 31-multiplier string hash: 3-character tokens all share their top 15
-/// bits, so many of them pulled every re-add towards one simhash and, on a
-/// real v1.3.0 server with many callers saying the same words, re-adds
-/// collided with each other until the add failed. Five characters spread
-/// the hash over its low 27 bits, where the text's own tokens vote.
-const CLAUSE_TOKEN_LEN: usize = 5;
-
-/// Nothing on the first attempt; then ` (ref k7q2b ….)` with 4, 8, 16, 16,
-/// 16 tokens. The simhash is a majority vote over the text's tokens, so a
-/// token or two rarely change it (simulated with the server's hash: a
-/// 1-token clause freed ~7% of collisions between callers saying the same
-/// words); four or more usually do. At 16 tokens the text keeps ~77 of the
-/// [`CONTENT_BUDGET`] characters (the full text stays in metadata). Derived from the user, the memory's metadata (its full text
-/// included) and the attempt, so a replay of the same memory produces the
-/// same content (and is recognised as this caller's copy) while two
-/// memories with the same words (`Yes.` at two turns) get different clauses.
-fn clause(user: &MemoryUser, metadata: &Map<String, Value>, attempt: u32) -> String {
-    if attempt == 0 {
-        return String::new();
-    }
-    let mut hasher = Sha256::new();
-    hasher.update(user.as_str().as_bytes());
-    hasher.update([0]);
-    // serde_json's map is ordered, so this is stable.
-    hasher.update(Value::Object(metadata.clone()).to_string().as_bytes());
-    hasher.update(attempt.to_be_bytes());
-    let digest = hasher.finalize();
-    let mut seed = u64::from_be_bytes(digest[..8].try_into().unwrap_or([0; 8]));
-    // splitmix64 stretches the digest to as many symbols as needed.
-    let mut next = move || {
-        seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    let count = clause_tokens(attempt);
-    let mut words: Vec<String> = Vec::with_capacity(count);
-    while words.len() < count {
-        let word: String = (0..CLAUSE_TOKEN_LEN)
-            .map(|_| char::from(CLAUSE_SYMBOLS[(next() % CLAUSE_SYMBOLS.len() as u64) as usize]))
-            .collect();
-        // The server counts distinct tokens only.
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    format!(" (ref {}.)", words.join(" "))
-}
-
-/// Tokens in the clause of re-add `attempt` (≥ 1): 4, 8, then 16.
-fn clause_tokens(attempt: u32) -> usize {
-    4usize << (attempt - 1).min(2)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_terminated_text_is_sent_as_is() {
-        assert_eq!(server_content("  Hello there.  ", ""), "Hello there.");
-        assert_eq!(server_content("Is it?", ""), "Is it?");
-        assert_eq!(server_content("no punctuation", ""), "no punctuation.");
-    }
-
-    #[test]
-    fn long_text_is_cut_at_a_word_and_terminated() {
-        let text = "word ".repeat(120);
-        let sent = server_content(&text, "");
-        assert!(js_len(&sent) <= CONTENT_BUDGET, "{}", sent.len());
-        assert!(sent.ends_with("word."), "{sent}");
-        assert!(!sent.contains("wo."), "{sent}");
-        let one_word = "x".repeat(500);
-        let sent = server_content(&one_word, "");
-        assert_eq!(js_len(&sent), CONTENT_BUDGET);
-        assert!(sent.ends_with("x."));
-    }
-
-    #[test]
-    fn astral_characters_count_twice() {
-        let text = "😀".repeat(150);
-        let sent = server_content(&text, "");
-        assert!(js_len(&sent) <= CONTENT_BUDGET);
-        assert!(sent.ends_with('.'));
-    }
-
-    #[test]
-    fn clauses_fit_the_budget_and_differ_per_attempt() {
-        let id = crate::caller::CallerId::normalise("+15551234567", Default::default()).unwrap();
-        let user = MemoryUser::caller(&id);
-        let meta = NewMemory::new(super::super::MemoryKind::Utterance, "x").metadata();
-        let text = "a ".repeat(200);
-        let mut seen = std::collections::HashSet::new();
-        for attempt in 1..=MAX_READDS {
-            let c = clause(&user, &meta, attempt);
-            assert!(c.starts_with(" (ref ") && c.ends_with(".)"), "{c}");
-            assert_eq!(c.split(' ').count() - 2, clause_tokens(attempt), "{c}");
-            assert!(seen.insert(c.clone()));
-            assert!(js_len(&server_content(&text, &c)) <= CONTENT_BUDGET);
-        }
-        assert_eq!(clause(&user, &meta, 2), clause(&user, &meta, 2));
-    }
-
-    #[test]
-    fn error_codes_are_read_from_err_or_error() {
-        assert_eq!(error_code(br#"{"err":"nf"}"#).as_deref(), Some("nf"));
-        assert_eq!(
-            error_code(br#"{"error":"invalid_api_key"}"#).as_deref(),
-            Some("invalid_api_key")
-        );
-        assert_eq!(error_code(br#"{"err":"Cannot read 'x' of +1555"}"#), None);
-        assert_eq!(error_code(b"<html>"), None);
-    }
-
-    #[test]
-    fn statuses_map_to_error_kinds() {
-        let err = |status: u16, body: &str| {
-            status_error("t", StatusCode::from_u16(status).unwrap(), body.as_bytes())
-        };
-        assert!(matches!(
-            err(403, r#"{"error":"tenant_mismatch","message":"x"}"#),
-            MemoryError::UnsupportedServer(m) if m.contains("v1.3.0")
-        ));
-        assert!(matches!(err(401, "{}"), MemoryError::Auth(m) if m.contains("OPENMEMORY_KEY")));
-        assert!(matches!(
-            err(403, r#"{"error":"invalid_api_key"}"#),
-            MemoryError::Auth(m) if m.contains("OPENMEMORY_KEY")
-        ));
-        assert!(matches!(err(429, "{}"), MemoryError::Unavailable(_)));
-        assert!(matches!(
-            err(503, "bad gateway"),
-            MemoryError::Unavailable(_)
-        ));
-        assert!(matches!(
-            err(400, r#"{"err":"content"}"#),
-            MemoryError::Rejected(m) if m.contains("(content)")
-        ));
-        assert!(matches!(err(302, ""), MemoryError::Protocol(_)));
-    }
-
-    #[test]
-    fn debug_shows_neither_the_key_nor_url_credentials() {
-        let store = OpenMemoryStore::new(
-            "https://user:pw@om.example.com/base/",
-            Some("sekrit"),
-            Duration::from_secs(1),
-        )
-        .unwrap();
-        let shown = format!("{store:?}");
-        assert!(shown.contains("https://om.example.com"), "{shown}");
-        assert!(
-            !shown.contains("sekrit") && !shown.contains("pw@"),
-            "{shown}"
-        );
-        assert!(OpenMemoryStore::new("ftp://x", None, Duration::from_secs(1)).is_err());
-    }
-
-    #[test]
-    fn user_ids_are_fully_percent_encoded() {
-        assert_eq!(enc("+15551234567@agent_1"), "%2B15551234567%40agent_1");
-        assert_eq!(enc("a b/c"), "a%20b%2Fc");
-    }
-}
+mod tests;
