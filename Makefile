@@ -18,7 +18,9 @@ test: ## Format check, clippy, every test (starts a local S3 server), cfn-lint
 	@scripts/test.sh
 
 bench: ## Measure speed: handlers, loopback latency, cold start, size, audio memory, scale (one table)
-	cargo build --release -p client-data -p search-data -p post-call
+	@# One package per build: together, cargo would unify features and link
+	@# post-call's S3 SDK into client-data and search-data.
+	for p in client-data search-data post-call; do cargo build --release -p $$p || exit 1; done
 	cargo run --quiet --release -p bench
 
 eval: ## Retrieval quality: public real-dialogue sets (dev/test, beside BM25), then the generated mechanism set
