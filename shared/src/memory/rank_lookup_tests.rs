@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map};
 
+use super::tests::{ids, memory, said};
 use super::*;
 use crate::memory::exchange_text;
 
@@ -146,4 +147,60 @@ fn a_turn_is_found_by_the_words_of_the_turn_it_answers() {
     // A turn of another call, or two turns away, gains nothing.
     assert_eq!(place("m42"), None);
     assert!(found.iter().all(|&i| memories[i].call_time == Some(call)));
+}
+
+#[test]
+fn an_old_statement_stays_behind_every_restatement_of_a_newer_call() {
+    // The newer call's summary outscores its own turn; the old
+    // statement must still end up behind the turn.
+    let mut summary = memory(
+        1,
+        MemoryKind::Summary,
+        "Call on 2023-06-01: Changed pharmacy to the pharmacy on Main, the pharmacy.",
+        NOW - 12 * DAY,
+    );
+    summary.conversation_id = Some("call12".into());
+    let memories = vec![
+        said(0, "My pharmacy is the pharmacy on Oak.", 200, 3),
+        summary,
+        said(
+            2,
+            "Please use the Main Street pharmacy from now on, I switched.",
+            12,
+            3,
+        ),
+    ];
+    let ranked = rank("which pharmacy do I use", &memories, NOW);
+    let order = ids(&memories, &ranked);
+    let position = |id: &str| order.iter().position(|x| x == id).unwrap();
+    assert!(position("m2") < position("m0"), "{order:?}");
+    assert!(position("m1") < position("m0"), "{order:?}");
+}
+
+#[test]
+fn extreme_call_times_are_safe() {
+    let memories = vec![
+        memory(0, MemoryKind::Utterance, "My dog is Rex.", i64::MIN / 1_000),
+        memory(1, MemoryKind::Utterance, "My dog is Max.", i64::MAX / 1_000),
+        said(2, "My dog is Ziggy.", 1, 1),
+    ];
+    for query in ["dog", "what did I say about my dog yesterday", "dog in May"] {
+        let ranked = rank(query, &memories, NOW);
+        assert_eq!(ranked.len(), 3, "{query}");
+        assert!(ranked.iter().all(|(_, s)| s.is_finite()), "{query}");
+    }
+    // The far-future memory is the newest call.
+    assert_eq!(
+        ids(&memories, &rank("last time", &memories, NOW)),
+        vec!["m1"]
+    );
+}
+
+#[test]
+fn non_ascii_text_is_matched_case_insensitively() {
+    let memories = vec![
+        memory(0, MemoryKind::Utterance, "Ich wohne in MÜNCHEN.", NOW),
+        memory(1, MemoryKind::Utterance, "I live in Paris.", NOW),
+    ];
+    assert_eq!(ids(&memories, &rank("münchen", &memories, NOW)), vec!["m0"]);
 }

@@ -352,6 +352,9 @@ pub fn truncate_at_word(text: &str, max_chars: usize) -> String {
 }
 
 #[cfg(test)]
+#[path = "search_bound_tests.rs"]
+mod bound_tests;
+#[cfg(test)]
 #[path = "search_fuse_tests.rs"]
 mod fuse_tests;
 #[cfg(test)]

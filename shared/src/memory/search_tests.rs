@@ -9,9 +9,9 @@ use super::*;
 use crate::memory::test_store::{other_user, user, MemStore};
 use crate::memory::{Match, NewMemory};
 
-const NOW: i64 = 1_750_000_000;
+pub(super) const NOW: i64 = 1_750_000_000;
 
-async fn store_with<S: AsRef<str>>(contents: &[(MemoryKind, S)]) -> MemStore {
+pub(super) async fn store_with<S: AsRef<str>>(contents: &[(MemoryKind, S)]) -> MemStore {
     let store = MemStore::default();
     let u = user();
     for (i, (kind, content)) in contents.iter().enumerate() {
@@ -28,18 +28,18 @@ async fn store_with<S: AsRef<str>>(contents: &[(MemoryKind, S)]) -> MemStore {
 }
 
 /// The default options with the store query on, as the embedded store runs.
-fn queried() -> SearchOptions {
+pub(super) fn queried() -> SearchOptions {
     SearchOptions {
         store_query: Some(Duration::from_secs(5)),
         ..SearchOptions::default()
     }
 }
 
-fn contents(hits: &[Hit]) -> Vec<&str> {
+pub(super) fn contents(hits: &[Hit]) -> Vec<&str> {
     hits.iter().map(|h| h.memory.content.as_str()).collect()
 }
 
-fn dogs() -> Vec<(MemoryKind, String)> {
+pub(super) fn dogs() -> Vec<(MemoryKind, String)> {
     (0..12)
         .map(|i| {
             let text = format!("The dog number {i} barked loudly at the mailman.");
@@ -63,90 +63,6 @@ async fn search_respects_the_limit_and_runs_both_store_calls() {
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
     assert_eq!(store.recent_calls.load(Ordering::SeqCst), 1);
     assert_eq!(store.query_calls.load(Ordering::SeqCst), 1);
-}
-
-#[tokio::test]
-async fn search_respects_the_character_budget() {
-    let store = store_with(&dogs()).await;
-    let each = "The dog number 1 barked loudly at the mailman."
-        .chars()
-        .count();
-    let options = SearchOptions {
-        limit: 10,
-        max_chars: 2 * each + 30,
-        candidates: 100,
-        store_query: None,
-    };
-    let hits = search(&store, &user(), "dog", options, NOW)
-        .await
-        .unwrap()
-        .hits;
-    let total: usize = hits.iter().map(|h| h.memory.content.chars().count()).sum();
-    assert!(total <= options.max_chars, "{total}");
-    // Three would each be cut below a useful part: two whole ones answer.
-    assert_eq!(hits.len(), 2);
-    assert!(hits.iter().all(|h| !h.memory.content.ends_with('…')));
-    // With more room, ten long hits share it: all ten, each cut at a word.
-    let options = SearchOptions {
-        limit: 10,
-        max_chars: 10 * 90,
-        candidates: 100,
-        store_query: None,
-    };
-    let turns: Vec<(MemoryKind, String)> = (0..12)
-        .map(|i| {
-            let text = format!("My dog {i} {}", "barked at the mailman again. ".repeat(4));
-            (MemoryKind::Utterance, text)
-        })
-        .collect();
-    let long = store_with(&turns).await;
-    let hits = search(&long, &user(), "dog", options, NOW)
-        .await
-        .unwrap()
-        .hits;
-    assert_eq!(hits.len(), 10);
-    assert!(hits
-        .iter()
-        .all(|h| h.memory.content.chars().count() <= 90 && h.memory.content.ends_with('…')));
-    // A single hit longer than the whole budget is cut at a word.
-    let options = SearchOptions {
-        limit: 10,
-        max_chars: 30,
-        candidates: 100,
-        store_query: None,
-    };
-    let hits = search(&store, &user(), "dog", options, NOW)
-        .await
-        .unwrap()
-        .hits;
-    assert_eq!(hits.len(), 1);
-    let content = &hits[0].memory.content;
-    assert!(
-        content.chars().count() <= 30 && content.ends_with('…'),
-        "{content}"
-    );
-    // Cut from the whole memory, at a word.
-    let whole = store
-        .all(&user())
-        .into_iter()
-        .find(|m| m.id == hits[0].memory.id)
-        .unwrap()
-        .content;
-    let kept = content.trim_end_matches('…');
-    assert!(whole.starts_with(kept), "{content}");
-    assert_eq!(whole[kept.len()..].chars().next(), Some(' '), "{content}");
-    // Too little room for a useful part of a second hit: one answers.
-    let options = SearchOptions {
-        limit: 10,
-        max_chars: each + 5,
-        candidates: 100,
-        store_query: None,
-    };
-    let hits = search(&store, &user(), "dog", options, NOW)
-        .await
-        .unwrap()
-        .hits;
-    assert_eq!(hits.len(), 1);
 }
 
 #[tokio::test]
@@ -453,15 +369,4 @@ fn the_memory_futures_are_send() {
     is_send(search(&store, &u, "dog", queried(), NOW));
     is_send(crate::memory::ingest::ingest(&store, &u, &call, 2));
     is_send(crate::memory::profile::load(&store, &u));
-}
-
-#[test]
-fn truncate_at_word_cuts_between_words() {
-    assert_eq!(truncate_at_word("short", 10), "short");
-    assert_eq!(truncate_at_word("hello big world", 12), "hello big…");
-    assert_eq!(truncate_at_word("hello big world", 10), "hello big…");
-    assert_eq!(truncate_at_word("hello, world", 8), "hello…");
-    assert_eq!(truncate_at_word("abcdefghij", 5), "abcd…");
-    assert_eq!(truncate_at_word("àéîõü àéîõü", 7), "àéîõü…");
-    assert_eq!(truncate_at_word("abc", 0), "");
 }

@@ -235,4 +235,6 @@ pub(super) fn new_id() -> String {
 }
 
 #[cfg(test)]
+mod concurrency_tests;
+#[cfg(test)]
 mod tests;

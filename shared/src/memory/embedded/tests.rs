@@ -1,6 +1,5 @@
 //! Tests of the embedded store.
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
 
@@ -12,27 +11,27 @@ use super::*;
 use crate::caller::{CallerId, Region};
 use crate::memory::MemoryKind;
 
-fn caller(n: u32) -> MemoryUser {
+pub(super) fn caller(n: u32) -> MemoryUser {
     let id = CallerId::normalise(&format!("+1555000{n:04}"), Region::default())
         .expect("a valid test number");
     MemoryUser::caller(&id)
 }
 
-fn open(dir: &tempfile::TempDir) -> EmbeddedStore {
+pub(super) fn open(dir: &tempfile::TempDir) -> EmbeddedStore {
     EmbeddedStore::open(dir.path().join("memory.db")).expect("open")
 }
 
-fn utterance(text: &str) -> NewMemory {
+pub(super) fn utterance(text: &str) -> NewMemory {
     NewMemory::new(MemoryKind::Utterance, text)
 }
 
-async fn ids_of(store: &EmbeddedStore, user: &MemoryUser) -> Vec<String> {
+pub(super) async fn ids_of(store: &EmbeddedStore, user: &MemoryUser) -> Vec<String> {
     let recent = store.recent(user, 10_000).await.expect("recent");
     recent.into_iter().map(|m| m.id).collect()
 }
 
 #[tokio::test]
-async fn same_millisecond_memories_come_back_newest_first() {
+pub(super) async fn same_millisecond_memories_come_back_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let user = caller(1);
@@ -69,7 +68,7 @@ async fn same_millisecond_memories_come_back_newest_first() {
 }
 
 #[tokio::test]
-async fn recent_respects_the_limit() {
+pub(super) async fn recent_respects_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let user = caller(1);
@@ -89,7 +88,7 @@ async fn recent_respects_the_limit() {
 }
 
 #[tokio::test]
-async fn callers_never_see_each_others_memories() {
+pub(super) async fn callers_never_see_each_others_memories() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let (a, b) = (caller(1), caller(2));
@@ -111,7 +110,7 @@ async fn callers_never_see_each_others_memories() {
 }
 
 #[tokio::test]
-async fn query_ranks_the_callers_rows_and_survives_any_punctuation() {
+pub(super) async fn query_ranks_the_callers_rows_and_survives_any_punctuation() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let (a, b) = (caller(1), caller(2));
@@ -170,7 +169,7 @@ async fn query_ranks_the_callers_rows_and_survives_any_punctuation() {
 }
 
 #[tokio::test]
-async fn query_folds_accents_and_keeps_words_of_any_script() {
+pub(super) async fn query_folds_accents_and_keeps_words_of_any_script() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let user = caller(1);
@@ -213,7 +212,7 @@ proptest! {
 }
 
 #[tokio::test]
-async fn delete_all_counts_and_removes_only_that_callers_rows() {
+pub(super) async fn delete_all_counts_and_removes_only_that_callers_rows() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let (a, b) = (caller(1), caller(2));
@@ -245,7 +244,7 @@ async fn delete_all_counts_and_removes_only_that_callers_rows() {
 }
 
 #[tokio::test]
-async fn reopening_keeps_memories_and_the_schema_version() {
+pub(super) async fn reopening_keeps_memories_and_the_schema_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/dirs/memory.db");
     let user = caller(1);
@@ -276,7 +275,7 @@ async fn reopening_keeps_memories_and_the_schema_version() {
 }
 
 #[test]
-fn a_file_from_a_newer_schema_is_refused() {
+pub(super) fn a_file_from_a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("memory.db");
     drop(EmbeddedStore::open(&path).unwrap());
@@ -292,7 +291,7 @@ fn a_file_from_a_newer_schema_is_refused() {
 }
 
 #[test]
-fn recent_reads_the_index_in_order() {
+pub(super) fn recent_reads_the_index_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let conn = store.conn.lock().unwrap();
@@ -313,7 +312,7 @@ fn recent_reads_the_index_in_order() {
 }
 
 #[tokio::test]
-async fn a_poisoned_connection_is_an_error_not_a_panic() {
+pub(super) async fn a_poisoned_connection_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let poisoner = store.clone();
@@ -332,7 +331,7 @@ async fn a_poisoned_connection_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn sqlite_errors_never_repeat_numbers_or_text() {
+pub(super) fn sqlite_errors_never_repeat_numbers_or_text() {
     let conn = Connection::open_in_memory().unwrap();
     migrate(&conn).unwrap();
     // A raw (unsanitised) expression makes FTS5 quote it back.
@@ -356,12 +355,12 @@ fn sqlite_errors_never_repeat_numbers_or_text() {
     );
 }
 
-const WRITER_DB: &str = "EMBEDDED_STORE_TEST_DB";
-const WRITER_TAG: &str = "EMBEDDED_STORE_TEST_WRITER";
-const WRITER_ADDS: usize = 60;
+pub(super) const WRITER_DB: &str = "EMBEDDED_STORE_TEST_DB";
+pub(super) const WRITER_TAG: &str = "EMBEDDED_STORE_TEST_WRITER";
+pub(super) const WRITER_ADDS: usize = 60;
 
 /// Opens its own store on `path` and adds `n` memories for caller 1.
-fn write_many(path: &Path, tag: &str, n: usize) -> HashSet<String> {
+pub(super) fn write_many(path: &Path, tag: &str, n: usize) -> HashSet<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -377,97 +376,4 @@ fn write_many(path: &Path, tag: &str, n: usize) -> HashSet<String> {
         }
         ids
     })
-}
-
-#[test]
-fn concurrent_writer_threads_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("memory.db");
-    let writers: Vec<_> = (0..4)
-        .map(|t| {
-            let path = path.clone();
-            std::thread::spawn(move || write_many(&path, &format!("t{t}"), WRITER_ADDS))
-        })
-        .collect();
-    let mut all = HashSet::new();
-    for w in writers {
-        all.extend(w.join().expect("a writer failed"));
-    }
-    assert_eq!(all.len(), 4 * WRITER_ADDS, "ids are unique");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let stored: HashSet<String> = rt
-        .block_on(ids_of(&EmbeddedStore::open(&path).unwrap(), &caller(1)))
-        .into_iter()
-        .collect();
-    assert_eq!(stored, all);
-}
-
-/// One writer process of `concurrent_writer_processes_lose_nothing`; run
-/// alone it writes to a temp file.
-#[test]
-#[ignore = "a writer process started by concurrent_writer_processes_lose_nothing"]
-fn writer_process() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = std::env::var_os(WRITER_DB)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dir.path().join("memory.db"));
-    let tag = std::env::var(WRITER_TAG).unwrap_or_else(|_| "solo".into());
-    assert_eq!(write_many(&path, &tag, WRITER_ADDS).len(), WRITER_ADDS);
-}
-
-/// Three processes, as under `cargo lambda watch`, create and write one
-/// new file at the same time.
-#[test]
-fn concurrent_writer_processes_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("memory.db");
-    let exe = std::env::current_exe().unwrap();
-    let children: Vec<_> = (0..3)
-        .map(|p| {
-            Command::new(&exe)
-                .args([
-                    "memory::embedded::tests::writer_process",
-                    "--exact",
-                    "--ignored",
-                    "--test-threads=1",
-                ])
-                .env(WRITER_DB, &path)
-                .env(WRITER_TAG, format!("p{p}"))
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("1 passed"),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let memories = rt
-        .block_on(
-            EmbeddedStore::open(&path)
-                .unwrap()
-                .recent(&caller(1), 10_000),
-        )
-        .unwrap();
-    assert_eq!(memories.len(), 3 * WRITER_ADDS);
-    for p in 0..3 {
-        for i in 0..WRITER_ADDS {
-            let line = format!("writer p{p} line {i}");
-            assert!(
-                memories.iter().any(|m| m.content == line),
-                "{line} is missing"
-            );
-        }
-    }
 }

@@ -182,5 +182,11 @@ pub async fn ingest(
 #[path = "plan_tests.rs"]
 mod plan_tests;
 #[cfg(test)]
+#[path = "split_tests.rs"]
+mod split_tests;
+#[cfg(test)]
+#[path = "turn_tests.rs"]
+mod turn_tests;
+#[cfg(test)]
 #[path = "write_tests.rs"]
 mod write_tests;

@@ -1,4 +1,3 @@
-use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
@@ -59,11 +58,11 @@ pub(super) fn call(
     c
 }
 
-fn snapshot_of_plan(plan: &Plan) -> Snapshot {
+pub(super) fn snapshot_of_plan(plan: &Plan) -> Snapshot {
     serde_json::from_value(plan.snapshot.extra["snapshot"].clone()).unwrap()
 }
 
-fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
@@ -164,118 +163,6 @@ fn plan_of_the_docs_example_keeps_the_summary_whole_and_both_speakers() {
     );
 }
 
-/// A call of the given (speaker, message) turns.
-fn dialogue(turns: &[(Role, &str)]) -> TranscriptionData {
-    let mut c = call("c1", 100, &[], None, &[]);
-    for (role, message) in turns {
-        c.transcript.push(TranscriptTurn {
-            role: role.clone(),
-            message: Some((*message).into()),
-            ..Default::default()
-        });
-    }
-    c
-}
-
-fn texts(plan: &Plan) -> Vec<(Option<u32>, Option<u64>, &str)> {
-    plan.memories
-        .iter()
-        .map(|m| {
-            (
-                m.turn,
-                m.extra.get("context_turn").and_then(Value::as_u64),
-                m.content.as_str(),
-            )
-        })
-        .collect()
-}
-
-#[test]
-fn a_short_answer_is_kept_with_the_question_it_answers() {
-    use Role::{Agent, User};
-    let plan = plan(
-        &dialogue(&[
-            (Agent, "Hi, how can I help?"),
-            (User, "I moved, I need to update my address."),
-            (Agent, "Sure. What's the new address?"),
-            (User, "12 Elm Street."),
-            (Agent, "So that's 12 Elm Street now?"),
-            (User, "Yes."),
-            (Agent, "Anything else?"),
-            (User, "Okay, thanks, bye!"),
-        ]),
-        None,
-    );
-    assert_eq!(
-        texts(&plan),
-        vec![
-            (
-                Some(1),
-                Some(0),
-                "Agent: Hi, how can I help? Caller: I moved, I need to update my address."
-            ),
-            (
-                Some(3),
-                Some(2),
-                "Agent: Sure. What's the new address? Caller: 12 Elm Street."
-            ),
-            (
-                Some(5),
-                Some(4),
-                "Agent: So that's 12 Elm Street now? Caller: Yes."
-            ),
-            // A goodbye answers nothing: the agent's question stays alone.
-            (Some(6), None, "Anything else?"),
-        ]
-    );
-    let exchange = &plan.memories[2];
-    assert_eq!(exchange.extra["speaker"], json!("both"));
-    assert_eq!(plan.memories[3].extra["speaker"], json!("agent"));
-    // A short question keeps even a long answer; a long statement ending
-    // in a question, a filler, or no agent turn at all keep the caller's
-    // turn on its own (the near misses).
-    let long_statement = "Thanks for waiting, I checked the schedule and there are two \
-        openings this week with the nurse practitioner. Which one works?";
-    let plan = plan_of(&[
-        (Agent, "What's the new address?"),
-        (
-            User,
-            "It is 12 Elm Street, the blue house at the corner by the school.",
-        ),
-        (Agent, long_statement),
-        (
-            User,
-            "The Thursday one in the afternoon would be best for me, after work.",
-        ),
-        (Agent, "Okay."),
-        (User, "And my dog Rex."),
-        (User, "Yes."),
-    ]);
-    assert_eq!(
-        texts(&plan),
-        vec![
-            (
-                Some(1),
-                Some(0),
-                "Agent: What's the new address? Caller: It is 12 Elm Street, the blue house at the corner by the school."
-            ),
-            (Some(2), None, long_statement),
-            (
-                Some(3),
-                None,
-                "The Thursday one in the afternoon would be best for me, after work."
-            ),
-            (Some(5), None, "And my dog Rex."),
-        ]
-    );
-    assert_eq!(plan.memories[1].extra["speaker"], json!("agent"));
-    assert!(!plan.memories[2].extra.contains_key("speaker"));
-}
-
-fn plan_of(turns: &[(Role, &str)]) -> Plan {
-    plan(&dialogue(turns), None)
-}
-
 #[test]
 fn plan_renders_facts_and_skips_null_and_empty_values() {
     let c = call(
@@ -342,116 +229,6 @@ fn a_huge_call_writes_at_most_the_cap_and_keeps_facts_and_summary() {
     assert_eq!(plan.memories[1].kind, MemoryKind::Summary);
     assert!(plan.memories[2].content.starts_with("Turn number 0 "));
     assert!(plan.memories.iter().all(|m| m.content.len() < 60));
-}
-
-#[test]
-fn acknowledgements_and_fillers_are_skipped() {
-    for filler in [
-        "ok",
-        "Okay.",
-        "YES!",
-        "yeah",
-        "No.",
-        "uh huh",
-        "Uh-huh.",
-        "mm-hmm",
-        "Mhm",
-        "Thanks!",
-        "thank you",
-        "Thank you very much.",
-        "Bye.",
-        "Okay, thanks, bye!",
-        "hello?",
-        "Hi",
-        "hmm...",
-        "a",
-        "…",
-        "",
-        "   ",
-        "Yes, please.",
-        "Got it.",
-    ] {
-        assert!(is_filler(filler), "{filler:?} should be skipped");
-    }
-    for said in [
-        "My dog is called Biscuit.",
-        "No, I moved to Paris.",
-        "Yes, book me for Tuesday.",
-        "I'm allergic to penicillin.",
-        "Rex",
-        "42 Main St",
-    ] {
-        assert!(!is_filler(said), "{said:?} should be kept");
-    }
-    let c = call(
-        "c1",
-        100,
-        &[],
-        None,
-        &["Okay.", "My dog is called Biscuit.", "Thanks, bye!"],
-    );
-    let plan = plan(&c, None);
-    let said: Vec<(Option<u32>, &str)> = plan
-        .memories
-        .iter()
-        .map(|m| (m.turn, m.content.as_str()))
-        .collect();
-    assert_eq!(said, vec![(Some(3), "My dog is called Biscuit.")]);
-}
-
-#[test]
-fn splitting_bounds_terminates_and_preserves_words() {
-    let text = "First sentence is here. ".repeat(6)
-        + &"averyveryverylongwordthatgoesonandon ".repeat(12)
-        + "and an unpunctuated tail";
-    let parts = split_text(&text, 180);
-    assert!(parts.len() > 2);
-    for p in &parts {
-        assert!(p.chars().count() <= 180, "{p}");
-        assert!(p.ends_with(['.', '!', '?']), "{p}");
-    }
-    assert_eq!(words(&parts.join(" ")), words(&text));
-    // Whole sentences stay together when they fit.
-    assert!(parts[0].starts_with("First sentence is here. First"));
-    assert!(parts[0].ends_with("here."));
-    // A short text is one terminated part; nothing gives nothing.
-    assert_eq!(split_text("  hello\n world ", 180), vec!["hello world."]);
-    assert_eq!(split_text("Done!", 180), vec!["Done!"]);
-    assert!(split_text(" \n ", 180).is_empty());
-    // One word longer than a part is cut inside.
-    let long = "x".repeat(400);
-    let parts = split_text(&long, 180);
-    assert_eq!(parts.len(), 3);
-    assert!(parts
-        .iter()
-        .all(|p| p.chars().count() <= 180 && p.ends_with('.')));
-    assert_eq!(parts.concat().replace('.', ""), long);
-}
-
-proptest! {
-    #[test]
-    fn split_text_holds_for_any_text(
-        pieces in prop::collection::vec(
-            prop_oneof!["[a-zà-ü]{1,12}", "[a-z]{1,250}", Just(".".to_owned()),
-                        Just("?!".to_owned()), Just(",".to_owned()), Just("\n".to_owned())],
-            0..120,
-        ),
-        max in 20usize..200,
-    ) {
-        let text = pieces.join(" ");
-        let parts = split_text(&text, max);
-        for p in &parts {
-            prop_assert!(p.chars().count() <= max, "{:?}", p);
-            prop_assert!(p.ends_with(['.', '!', '?']), "{:?}", p);
-        }
-        // Words survive, except that an over-long word is cut inside.
-        let joined = parts.concat();
-        let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
-        prop_assert_eq!(letters(&joined), letters(&text));
-        if pieces.iter().all(|p| p.chars().count() < max - 1) {
-            prop_assert_eq!(words(&parts.join(" ")), words(&text));
-        }
-    }
 }
 
 #[test]
