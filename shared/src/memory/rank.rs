@@ -382,7 +382,7 @@ fn push_lower(out: &mut String, token: &str) {
 }
 
 /// The call time (seconds) a memory speaks for, then when it was stored.
-fn recency_key(memory: &Memory) -> (i64, i64) {
+pub(crate) fn recency_key(memory: &Memory) -> (i64, i64) {
     (
         memory
             .call_time

@@ -222,11 +222,8 @@ fn keep_newer_ahead(
     lifted: &[usize],
     scores: &mut HashMap<usize, (f64, usize)>,
 ) {
-    let call_time = |i: usize| {
-        memories[i]
-            .call_time
-            .unwrap_or(memories[i].created_at_ms / 1_000)
-    };
+    // The call time the local ranking orders by.
+    let call_time = |i: usize| super::rank::recency_key(&memories[i]).0;
     let mut lifted: Vec<(usize, usize)> = lifted
         .iter()
         .filter_map(|&i| scores.get(&i).map(|&(_, rank)| (rank, i)))
