@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # The operator commands read .env, or else the settings `make dev` uses.
 ENV_FILE ?= $(if $(wildcard .env),.env,.dev/dev.env)
 
-.PHONY: help tools test dev demo events bench eval replay pending forget export build fmt lint clean
+.PHONY: help tools test dev demo events bench eval replay pending forget export build package fmt lint clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,8 +47,10 @@ export: ## Print what is stored about a caller: make export NUMBER=+15551234567
 	@test -n "$(NUMBER)" || { echo "usage: make export NUMBER=+15551234567"; exit 2; }
 	CALLER_MEMORY_ENV_FILE=$(ENV_FILE) cargo run --quiet --release -p admin -- export "$(NUMBER)"
 
-build: tools ## Release builds of the three functions for Lambda (arm64)
-	cargo lambda build --release --arm64
+package: ## Deploy artifacts: arm64 zips in target/package (checked), sam build, sam validate --lint
+	@scripts/package.sh
+
+build: package ## Same as make package
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -58,7 +60,7 @@ lint: ## Clippy with warnings as errors
 
 clean: ## Remove build output and local state
 	cargo clean
-	rm -rf .dev .tools
+	rm -rf .dev .tools .aws-sam
 
 events: ## Regenerate events/ with fresh post-call signatures (dev secret)
 	@python3 scripts/make-events.py

@@ -2,6 +2,9 @@
 # A real S3-compatible server (SeaweedFS `weed mini`) for the tests.
 #
 #   scripts/s3-server.sh start    # install if needed, start, wait until ready
+#   scripts/s3-server.sh start --stop-when-idle
+#                                 # the same, and stop it once no test process
+#                                 # holds .tools/s3.users (plain `cargo test`)
 #   scripts/s3-server.sh stop     # stop it and delete its data
 #   scripts/s3-server.sh status   # exit 0 when running
 #   scripts/s3-server.sh env      # print the exports (when running)
@@ -35,6 +38,10 @@ WEED="$VENV/bin/weed"
 DATA="$TOOLS/s3-data"
 PID_FILE="$TOOLS/s3.pid"
 LOG="$TOOLS/s3.log"
+# Test processes that started the server themselves hold this file's lock
+# (shared) while they run; the idle watchdog stops the server when none do.
+USERS="$TOOLS/s3.users"
+WATCHDOG_PID="$TOOLS/s3.watchdog.pid"
 
 PORT="${S3_TEST_PORT:-28333}"
 BUCKET="${S3_TEST_BUCKET:-caller-memory-test}"
@@ -98,8 +105,11 @@ start() {
     exec 9>"$TOOLS/s3.lock"
     flock 9
   fi
+  local when_idle="${1:-}"
   if pid="$(running_pid)"; then
     log "already running (pid $pid) at $ENDPOINT"
+    # A plain start (make test, by hand) keeps the server until `stop`.
+    [[ "$when_idle" == "--stop-when-idle" ]] || stop_watchdog
     print_env
     return
   fi
@@ -166,7 +176,49 @@ start() {
   done
   [[ "$code" == "200" ]] || { stop_server; die "S3 not ready after 60 s (last HTTP status $code; log: $LOG)"; }
   log "ready (pid $pid)"
+  if [[ "$when_idle" == "--stop-when-idle" ]] && command -v flock >/dev/null; then
+    # Detached, without the start lock, output nowhere: it outlives us.
+    (setsid bash "$0" watch </dev/null >/dev/null 2>&1 9>&- &)
+  fi
   print_env
+}
+
+stop_watchdog() {
+  if [[ -f "$WATCHDOG_PID" ]]; then
+    kill "$(cat "$WATCHDOG_PID")" 2>/dev/null || true
+    rm -f "$WATCHDOG_PID"
+  fi
+}
+
+# Stops the server once it has been used and then no test process has held
+# $USERS for 10 s (or nobody used it for 2 minutes).
+watch() {
+  echo $$ >"$WATCHDOG_PID"
+  : >>"$USERS"
+  local seen=0 idle=0 waited=0
+  while running_pid >/dev/null; do
+    sleep 2
+    waited=$((waited + 2))
+    if flock -n -x "$USERS" true; then
+      idle=$((idle + 1))
+    else
+      seen=1
+      idle=0
+    fi
+    if (((seen && idle >= 5) || (!seen && waited >= 120))); then
+      exec 9>"$TOOLS/s3.lock"
+      flock 9
+      # Re-check under the start lock: a test may have just arrived.
+      if flock -n -x "$USERS" true; then
+        rm -f "$WATCHDOG_PID"
+        stop_server
+        return
+      fi
+      exec 9>&-
+      idle=0
+    fi
+  done
+  rm -f "$WATCHDOG_PID"
 }
 
 stop_server() {
@@ -192,8 +244,12 @@ stop_server() {
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop_server ;;
+  start) start "${2:-}" ;;
+  stop)
+    stop_watchdog
+    stop_server
+    ;;
+  watch) watch ;;
   status)
     if pid="$(running_pid)"; then log "running (pid $pid) at $ENDPOINT"; else log "not running"; exit 1; fi
     ;;

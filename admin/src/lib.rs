@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 use shared::caller::{Caller, CallerId};
-use shared::config::{MemoryScope, PostCallConfig};
+use shared::config::PostCallConfig;
 use shared::ingestion::{caller_prefix, Ingestor, ReplayReport};
 use shared::memory::{profile, DynMemoryStore, MemoryUser};
 use shared::models::{Envelope, PostCallEvent};
@@ -52,7 +52,7 @@ impl Admin {
                 "give the number in E.164, with + and the country code (e.g. +15551234567)",
             ));
         }
-        match Caller::from_raw(Some(number), self.config.common.region) {
+        match Caller::from_raw(Some(number), self.config.common.identity.region) {
             Caller::Known(id) => Ok(id),
             Caller::Unknown => Err(Error::bad_request(
                 "not a valid phone number (use E.164, e.g. +15551234567)",
@@ -106,7 +106,7 @@ impl Admin {
                 ..
             }) = Envelope::parse(&body)
             {
-                if Caller::of_call(&call, self.config.common.region).known() == Some(id) {
+                if Caller::of_call(&call, self.config.common.identity.region).known() == Some(id) {
                     found.insert((conv, call.agent_id.clone()));
                 }
             }
@@ -133,15 +133,7 @@ impl Admin {
         id: &CallerId,
         agents: impl Iterator<Item = Option<String>>,
     ) -> Vec<MemoryUser> {
-        match self.config.common.scope {
-            MemoryScope::Caller => vec![MemoryUser::caller(id)],
-            MemoryScope::Agent => agents
-                .flatten()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .map(|a| MemoryUser::caller_at_agent(id, &a))
-                .collect(),
-        }
+        self.config.common.identity.users_of(id, agents.flatten())
     }
 
     /// Erases the caller: memories first, then every stored payload of their

@@ -32,7 +32,7 @@ pub async fn run() -> Vec<Row> {
     let payloads: DynPayloadStore = Arc::new(LocalStore::new(dir.path().join("payloads")));
     let app = post_call::App::new(
         PostCallConfig::from_env(&env).expect("post-call config"),
-        Arc::new(MemStore::default()),
+        Arc::new(MemStore::for_bench()),
         payloads,
     );
     let mut rows = Vec::new();

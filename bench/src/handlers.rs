@@ -25,7 +25,7 @@ const BATCHES: usize = 5;
 
 /// The three handler rows.
 pub async fn run() -> Vec<Row> {
-    let store = Arc::new(MemStore::default());
+    let store = Arc::new(MemStore::for_bench());
     let payloads = Arc::new(MemPayloads::default());
     let memory: DynMemoryStore = store.clone();
     let payload_store: DynPayloadStore = payloads.clone();
@@ -69,10 +69,10 @@ pub async fn run() -> Vec<Row> {
         Duration::from_millis(1),
     ));
 
-    let sd = search_data::App {
-        config: SearchDataConfig::from_env(&env).expect("search-data config"),
-        store: memory.clone(),
-    };
+    let sd = search_data::App::new(
+        SearchDataConfig::from_env(&env).expect("search-data config"),
+        memory.clone(),
+    );
     let body = fixtures::search_body(&sd_caller);
     let auth = bearer(fixtures::SEARCH_DATA_KEY);
     let app = &sd;

@@ -108,10 +108,10 @@ pub async fn run() -> Vec<Row> {
     drop(server);
 
     // search-data
-    let sd = Arc::new(search_data::App {
-        config: SearchDataConfig::from_env(&env).expect("search-data config"),
-        store: memory.clone(),
-    });
+    let sd = Arc::new(search_data::App::new(
+        SearchDataConfig::from_env(&env).expect("search-data config"),
+        memory.clone(),
+    ));
     let server = serve(move |req| {
         let app = sd.clone();
         async move { search_data::handle(&app, req).await }
@@ -133,12 +133,22 @@ pub async fn run() -> Vec<Row> {
             &fake,
             &bare,
             &format!("search-data ({sd_memories} memories)"),
-            &format!("store requests per call: {one_call} (profile list, candidate list and query, concurrent)"),
+            &format!("store requests per call: {one_call} (the caller's listing; no conversation_id, so not cached)"),
             true,
         )
         .await,
     );
     drop(server);
+    let cached = crate::search_cache::rows(
+        SECTION,
+        &fake,
+        &memory,
+        &env,
+        &http,
+        &sd_caller,
+        sd_memories,
+    );
+    rows.extend(cached.await);
 
     let users = [cd_caller.clone(), sd_caller.clone(), pc_caller.clone()];
     rows.extend(post_call(&fake, &om, &memory, &http, &pc_caller, &users).await);

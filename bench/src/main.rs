@@ -2,7 +2,8 @@
 //!
 //! 1. handler overhead in process, over zero-latency stores;
 //! 2. the handlers over loopback HTTP, with the real OpenMemory client
-//!    against the fake OpenMemory server at +20 ms per answer;
+//!    against the fake OpenMemory server at +20 ms per answer, and
+//!    search-data's listing cache cold and warm;
 //! 3. cold start of each release binary under a Lambda Runtime API
 //!    emulator, and the binaries' sizes;
 //! 4. peak memory and time of large audio webhooks;
@@ -26,6 +27,7 @@ mod handlers;
 mod loopback;
 mod real_store;
 mod scale;
+mod search_cache;
 mod stats;
 mod stores;
 

@@ -158,10 +158,10 @@ async fn seed_crowd(memory: &DynMemoryStore) -> usize {
 /// search-data and client-data, one at a time and 10 at once.
 async fn time_requests(memory: &DynMemoryStore, counted: &Counted, label: &str) -> Vec<Row> {
     let env = fixtures::env(&[("OPENMEMORY_URL", "http://127.0.0.1:1")]);
-    let sd = search_data::App {
-        config: SearchDataConfig::from_env(&env).expect("search-data config"),
-        store: memory.clone(),
-    };
+    let sd = search_data::App::new(
+        SearchDataConfig::from_env(&env).expect("search-data config"),
+        memory.clone(),
+    );
     let cd = client_data::App {
         config: ClientDataConfig::from_env(&env).expect("client-data config"),
         store: memory.clone(),

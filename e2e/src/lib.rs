@@ -74,10 +74,10 @@ impl Stack {
             config: ClientDataConfig::from_env(&env).expect("client-data config"),
             store: memory.clone(),
         });
-        let sd = Arc::new(search_data::App {
-            config: SearchDataConfig::from_env(&env).expect("search-data config"),
-            store: memory.clone(),
-        });
+        let sd = Arc::new(search_data::App::new(
+            SearchDataConfig::from_env(&env).expect("search-data config"),
+            memory.clone(),
+        ));
         let pc = Arc::new(post_call::App::new(
             PostCallConfig::from_env(&env).expect("post-call config"),
             memory.clone(),

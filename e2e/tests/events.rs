@@ -49,10 +49,7 @@ async fn every_sample_event_gets_its_answer() {
         config: ClientDataConfig::from_env(&env).unwrap(),
         store: memory.clone(),
     };
-    let sd = search_data::App {
-        config: SearchDataConfig::from_env(&env).unwrap(),
-        store: memory.clone(),
-    };
+    let sd = search_data::App::new(SearchDataConfig::from_env(&env).unwrap(), memory.clone());
     let pc = post_call::App::new(
         PostCallConfig::from_env(&env).unwrap(),
         memory.clone(),

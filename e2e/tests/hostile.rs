@@ -113,10 +113,10 @@ impl Harness {
                 config: ClientDataConfig::from_env(&env).unwrap(),
                 store: memory.clone(),
             },
-            search_data: search_data::App {
-                config: SearchDataConfig::from_env(&env).unwrap(),
-                store: memory.clone(),
-            },
+            search_data: search_data::App::new(
+                SearchDataConfig::from_env(&env).unwrap(),
+                memory.clone(),
+            ),
             post_call: post_call::App::new(
                 PostCallConfig::from_env(&env).unwrap(),
                 memory.clone(),

@@ -97,6 +97,36 @@ async fn a_whole_journey_logs_no_number_text_audio_or_secret() {
         requests >= 8,
         "one line per request, got {requests}:\n{logs}"
     );
+    // Each request line is one JSON object carrying its CloudWatch metrics.
+    let mut outcomes = Vec::new();
+    for l in logs
+        .lines()
+        .filter(|l| l.contains("\"message\":\"request\""))
+    {
+        let v: serde_json::Value = serde_json::from_str(l).expect("a request line is JSON");
+        assert_eq!(
+            v["_aws"]["CloudWatchMetrics"][0]["Namespace"], "CallerMemory",
+            "{l}"
+        );
+        assert_eq!(v["Requests"], 1, "{l}");
+        assert!(v["Latency"].is_number(), "{l}");
+        outcomes.push((
+            v["function"].as_str().unwrap_or("").to_owned(),
+            v["outcome"].as_str().unwrap_or("").to_owned(),
+            v["AuthRejections"].as_u64(),
+        ));
+    }
+    for (function, outcome) in [
+        ("post-call", "bad_signature"),
+        ("client-data", "unauthorized"),
+    ] {
+        assert!(
+            outcomes
+                .iter()
+                .any(|(f, o, rejected)| f == function && o == outcome && *rejected == Some(1)),
+            "{function} {outcome}: {outcomes:?}"
+        );
+    }
     assert!(
         logs.contains("latency_ms") && logs.contains("outcome"),
         "{logs}"

@@ -8,17 +8,20 @@
 //! - [`run`]: ingesting through the real post-call handler and asking
 //!   through the real search path, on the embedded store or the OpenMemory
 //!   client against the fake server.
+//! - [`outcome`]: what one question got, scored against its known answers.
 //! - [`metrics`]: hit@k, recall, newest-first, foreign results, latency.
 //! - [`real`]: public real-dialogue sets (dev and test splits), and
 //!   [`baseline`]: the plain BM25 every table prints beside the product.
 //!
-//! `make eval` runs the whole evaluation (`src/main.rs`); the crate's
-//! tests run a reduced one.
+//! `make eval` runs the whole evaluation (`src/main.rs`, dispatching to
+//! [`commands`]); the crate's tests run a reduced one.
 
 pub mod baseline;
+pub mod commands;
 pub mod dataset;
 pub mod gen;
 pub mod metrics;
+pub mod outcome;
 pub mod real;
 pub mod run;
 

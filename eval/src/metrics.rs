@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::dataset::{Category, Dataset};
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 
 /// The headline numbers of one run.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,6 @@
 //! search answer carries no ids, by design, so the measurement reads the
 //! library call.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,7 +28,9 @@ use shared::storage::local::LocalStore;
 use shared::storage::DynPayloadStore;
 use testkit::fake_openmemory::FakeOpenMemory;
 
-use crate::dataset::{Answer, Dataset, Question};
+use crate::dataset::Dataset;
+use crate::metrics;
+use crate::outcome::{score, Outcome};
 
 const POST_CALL_KEY: &str = "eval-post-call-secret";
 const SEARCH_DATA_KEY: &str = "eval-search-data-secret";
@@ -100,10 +101,10 @@ impl Stack {
             store.clone(),
             payloads,
         );
-        let search_data = search_data::App {
-            config: SearchDataConfig::from_env(&env).map_err(|e| e.to_string())?,
-            store: store.clone(),
-        };
+        let search_data = search_data::App::new(
+            SearchDataConfig::from_env(&env).map_err(|e| e.to_string())?,
+            store.clone(),
+        );
         Ok(Self {
             backend,
             store,
@@ -155,8 +156,8 @@ impl Stack {
     /// The memory user the handler resolves `caller` to.
     pub fn user(&self, caller: &str) -> Option<MemoryUser> {
         let common = &self.search_data.config.common;
-        let caller = Caller::from_raw(Some(caller), common.region);
-        MemoryUser::scoped(caller.known()?, common.scope, None)
+        let caller = Caller::from_raw(Some(caller), common.identity.region);
+        MemoryUser::scoped(caller.known()?, common.identity.scope, None)
     }
 
     /// The options the handler searches with for a `LIMIT` request.
@@ -237,93 +238,6 @@ fn body_json(body: &Body) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
 
-/// What one question got.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    /// Index into the dataset's questions.
-    pub question: usize,
-    /// 0-based rank of the first memory that answers, if any did.
-    pub first_hit: Option<usize>,
-    /// Distinct answers among the results, and how many there are.
-    pub found: usize,
-    pub answers: usize,
-    /// For a changed fact: whether the newest answer came back ranked
-    /// above every older one.
-    pub newest_first: Option<bool>,
-    /// Results from another caller's conversations (or from none).
-    pub foreign: usize,
-    pub latency: Duration,
-    /// What came back, for reports: (conversation, turn, content).
-    pub results: Vec<(Option<String>, Option<u32>, String)>,
-}
-
-/// Scores one answer list against a question.
-pub fn score(dataset: &Dataset, index: usize, memories: &[Memory], latency: Duration) -> Outcome {
-    let q: &Question = &dataset.questions[index];
-    // The answering turns a memory stands for: its own turn, and for a
-    // short answer kept with its question, the agent turn too.
-    let answers_in = |m: &Memory| -> Vec<Answer> {
-        let Some(conversation) = m.conversation_id.as_deref() else {
-            return Vec::new();
-        };
-        m.turns()
-            .map(|turn| Answer {
-                conversation_id: conversation.to_owned(),
-                turn,
-            })
-            .filter(|a| q.answers.contains(a))
-            .collect()
-    };
-    let mut first_hit = None;
-    let mut found: HashSet<Answer> = HashSet::new();
-    let mut position_of: Vec<(Answer, usize)> = Vec::new();
-    let mut foreign = 0;
-    for (rank, m) in memories.iter().enumerate() {
-        let owner = m
-            .conversation_id
-            .as_deref()
-            .and_then(|c| dataset.owner_of(c));
-        if owner != Some(q.caller.as_str()) {
-            foreign += 1;
-        }
-        for a in answers_in(m) {
-            first_hit.get_or_insert(rank);
-            if found.insert(a.clone()) {
-                position_of.push((a, rank));
-            }
-        }
-    }
-    let newest_first = q.newest.as_ref().map(|newest| {
-        let Some(&(_, at)) = position_of.iter().find(|(a, _)| a == newest) else {
-            return false;
-        };
-        // Answers are listed in call order: the older ones come before the
-        // newest answer's conversation.
-        let older: Vec<&Answer> = q
-            .answers
-            .iter()
-            .take_while(|a| a.conversation_id != newest.conversation_id)
-            .collect();
-        position_of
-            .iter()
-            .filter(|(a, _)| older.contains(&a))
-            .all(|(_, rank)| *rank > at)
-    });
-    Outcome {
-        question: index,
-        first_hit,
-        found: found.len(),
-        answers: q.answers.len(),
-        newest_first,
-        foreign,
-        latency,
-        results: memories
-            .iter()
-            .map(|m| (m.conversation_id.clone(), m.turn, m.content.clone()))
-            .collect(),
-    }
-}
-
 /// Delivers every call of `dataset`, in order.
 pub async fn ingest(stack: &Stack, dataset: &Dataset) -> Result<Duration, String> {
     let started = Instant::now();
@@ -350,8 +264,8 @@ impl HandlerCheck {
     /// Median and 99th percentile of the handler's time.
     pub fn quantiles(&self) -> (Duration, Duration) {
         (
-            crate::metrics::quantile(&self.latencies, 0.50),
-            crate::metrics::quantile(&self.latencies, 0.99),
+            metrics::quantile(&self.latencies, 0.50),
+            metrics::quantile(&self.latencies, 0.99),
         )
     }
 }

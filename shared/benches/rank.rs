@@ -9,61 +9,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Map;
 use shared::memory::rank::rank;
 use shared::memory::{Memory, MemoryKind};
+use testkit::words::{Rng, ENDINGS, OPENERS, SUBJECTS};
 
 const NOW: i64 = 1_750_000_000;
 const CALLS: i64 = 25;
 
-/// A small deterministic generator (xorshift), so every run ranks the same
-/// memories.
-struct Rng(u64);
-
-impl Rng {
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        items[(self.0 % items.len() as u64) as usize]
-    }
-}
-
-const OPENERS: [&str; 8] = [
-    "I wanted to ask about",
-    "Can you check",
-    "Last time we talked about",
-    "I'm calling because of",
-    "Could you help me with",
-    "My wife mentioned",
-    "I still haven't heard back about",
-    "We need to reschedule",
-];
-const SUBJECTS: [&str; 16] = [
-    "the cleaning appointment",
-    "my daughter's braces",
-    "the invoice from March",
-    "our dog Biscuit",
-    "the crown on my left molar",
-    "my insurance card",
-    "the new patient forms",
-    "the parking near the clinic",
-    "my husband's root canal",
-    "the whitening kit",
-    "a refund for the x-ray",
-    "the Tuesday morning slot",
-    "my allergy to penicillin",
-    "the referral letter",
-    "the payment plan",
-    "the night guard",
-];
-const ENDINGS: [&str; 8] = [
-    "before the weekend.",
-    "because it still hurts a bit.",
-    "since I moved to Paris last month.",
-    "if that is possible.",
-    "and whether it is covered.",
-    "as soon as you can.",
-    "for the whole family.",
-    "because the last one was cancelled.",
-];
 const FIELDS: [(&str, &[&str]); 8] = [
     ("name", &["Angelo", "Angelo Rossi"]),
     ("city", &["Paris", "Lyon", "Rome"]),

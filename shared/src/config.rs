@@ -112,25 +112,14 @@ pub enum MemoryBackend {
     },
 }
 
-/// Whose memory a caller's calls build (`MEMORY_SCOPE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MemoryScope {
-    /// One memory per phone number, shared by every agent.
-    #[default]
-    Caller,
-    /// One memory per phone number and agent.
-    Agent,
-}
+pub use crate::memory::{Identity, MemoryScope};
 
 /// Settings every function shares.
 #[derive(Debug, Clone)]
 pub struct Common {
-    pub region: Region,
-    /// The business's own numbers (`AGENT_PHONE_NUMBERS`): never a
-    /// customer; on an outbound call they are `system__caller_id`.
-    pub agent_numbers: Vec<CallerId>,
+    /// Who is calling, and whose memory that is.
+    pub identity: Identity,
     pub memory: MemoryBackend,
-    pub scope: MemoryScope,
 }
 
 const OPENMEMORY_PURPOSE: &str =
@@ -173,10 +162,12 @@ impl Common {
             })?);
         }
         Ok(Self {
-            region,
-            agent_numbers,
+            identity: Identity {
+                region,
+                agent_numbers,
+                scope,
+            },
             memory: memory_backend(env)?,
-            scope,
         })
     }
 }

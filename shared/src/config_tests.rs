@@ -217,3 +217,19 @@ fn fetching_audio_needs_the_api_key() {
         "ELEVENLABS_API_KEY"
     );
 }
+
+#[test]
+fn ingest_concurrency_stays_within_the_greetings_window() {
+    let with = |n: &str| {
+        PostCallConfig::from_env(&Env::from_pairs([
+            ("ELEVENLABS_POST_CALL_KEY", "k"),
+            ("INGEST_CONCURRENCY", n),
+        ]))
+    };
+    assert_eq!(with("8").unwrap().ingest_concurrency, 8);
+    let most = crate::memory::ingest::MAX_CONCURRENCY;
+    assert_eq!(with(&most.to_string()).unwrap().ingest_concurrency, most);
+    for bad in ["0", &(most + 1).to_string(), "many"] {
+        assert_eq!(with(bad).unwrap_err().var, "INGEST_CONCURRENCY", "{bad}");
+    }
+}

@@ -1,4 +1,4 @@
-//! Typed errors for the whole crate. [`crate::http`] maps them to status
+//! Typed errors for the whole crate. [`crate::edge`] maps them to status
 //! codes in one place.
 
 use crate::config::ConfigError;

@@ -9,7 +9,7 @@
 //! steer the agent, and every value is capped. Memories are returned as
 //! quoted data with a notice saying so (see the search-data answer).
 
-use crate::memory::search::truncate_at_word;
+use crate::text::truncate_at_word;
 
 /// Longest name greeted with, in characters, and in words.
 pub const NAME_MAX_CHARS: usize = 40;

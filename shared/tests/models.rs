@@ -751,11 +751,11 @@ fn http_bodies_refuse_deep_nesting_too() {
         format!(r#"{{"caller_id":"+15551234567","x":{}}}"#, nested(10_000)),
         format!(r#"{{"caller_id":"+15551234567","x":{}}}"#, nested(200)),
     ] {
-        let err = shared::http::parse_json::<ClientDataRequest>(body.as_bytes()).unwrap_err();
+        let err = shared::edge::parse_json::<ClientDataRequest>(body.as_bytes()).unwrap_err();
         assert!(matches!(err, shared::Error::BadRequest(_)), "{err:?}");
     }
     let ok = format!(r#"{{"caller_id":"+15551234567","x":{}}}"#, nested(10));
-    let req: ClientDataRequest = shared::http::parse_json(ok.as_bytes()).unwrap();
+    let req: ClientDataRequest = shared::edge::parse_json(ok.as_bytes()).unwrap();
     assert_eq!(req.caller_id.as_deref(), Some("+15551234567"));
 }
 

@@ -278,6 +278,35 @@ async fn replaying_the_same_memory_is_accepted_but_the_same_words_again_are_kept
     assert_eq!(turns, [Some(9), Some(3)]);
 }
 
+#[tokio::test]
+async fn a_snapshot_like_the_last_one_is_one_request_and_a_replay_is_recognised() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(13);
+    let snapshot = |conversation: &str, calls: u32| {
+        let mut m = NewMemory::new(
+            MemoryKind::Snapshot,
+            format!(
+                "Caller profile as of 2026-12-0{calls} ({calls} calls): name Angelo; city Paris."
+            ),
+        );
+        m.conversation_id = Some(conversation.into());
+        m
+    };
+    let first = store.add(&user, &snapshot("c1", 1)).await.expect("add");
+    let before = fake.request_count();
+    // Nearly the same words: the server would call it a duplicate of the
+    // first, but it goes out with its clause already.
+    let second = store.add(&user, &snapshot("c2", 2)).await.expect("add");
+    assert_ne!(second, first);
+    assert_eq!(fake.request_count() - before, 1, "{:?}", fake.requests());
+    // A retry of the same snapshot is this caller's own copy.
+    assert_eq!(
+        store.add(&user, &snapshot("c2", 2)).await.expect("replay"),
+        second
+    );
+    assert_eq!(fake.memories_of(user.as_str()).len(), 2);
+}
+
 /// A pronounceable word for `n`, distinct for every `n`.
 fn word(mut n: usize) -> String {
     const SYLLABLES: [&str; 16] = [

@@ -6,8 +6,10 @@
 //! - `S3_TEST_ENDPOINT`, e.g. `http://127.0.0.1:28333`; when it is unset
 //!   (plain `cargo test`, an IDE running one test) the first S3 test of a
 //!   process runs the script itself, which installs SeaweedFS into
-//!   `.tools/` if needed, starts it once for every test process, and leaves
-//!   it running for the next run (`scripts/s3-server.sh stop` ends it);
+//!   `.tools/` if needed and starts it once for every test process. Each
+//!   such process holds `.tools/s3.users` (a shared lock, released when it
+//!   exits); the script's watchdog stops the server once none has held it
+//!   for 10 s;
 //! - `S3_TEST_ACCESS_KEY_ID` / `S3_TEST_SECRET_ACCESS_KEY` (optional; the
 //!   defaults below are the ones the script configures).
 //!
@@ -45,11 +47,25 @@ pub fn endpoint() -> String {
 /// per process, and reads the endpoint it prints.
 fn started() -> &'static str {
     static ENDPOINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static USING: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
     ENDPOINT.get_or_init(|| {
+        // Held before the server is looked for, so the idle watchdog never
+        // stops it under us; released by the OS when this process ends.
+        USING.get_or_init(|| {
+            let tools = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools");
+            std::fs::create_dir_all(tools).ok()?;
+            let users = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(format!("{tools}/s3.users"))
+                .ok()?;
+            users.lock_shared().ok()?;
+            Some(users)
+        });
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/s3-server.sh");
         let out = std::process::Command::new("bash")
             .arg(script)
-            .arg("start")
+            .args(["start", "--stop-when-idle"])
             .stderr(std::process::Stdio::inherit())
             .output()
             .unwrap_or_else(|e| panic!("running {script}: {e}"));

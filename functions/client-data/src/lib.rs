@@ -8,13 +8,11 @@
 
 use std::time::Duration;
 
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::caller::Caller;
 use shared::config::{ClientDataConfig, Env};
-use shared::http::{self as edge, RequestLog, Route};
+use shared::edge::{self, Auth, Edge, Failure, Reply};
 use shared::memory::profile::{self, CallerProfile};
-use shared::memory::{DynMemoryStore, MemoryUser};
+use shared::memory::{DynMemoryStore, Who};
 use shared::models::{ClientDataRequest, ClientDataResponse, DynamicVariables};
 use shared::{untrusted, Error};
 
@@ -45,102 +43,57 @@ impl App {
     }
 }
 
-/// How a request ended, for the request's log line.
-struct Outcome {
-    status: StatusCode,
-    label: &'static str,
-    caller: Option<String>,
-}
-
-/// The handler: one request in, one response out, one log line.
+/// The handler: the edge's pipeline around [`answer`].
 pub async fn handle(app: &App, req: Request) -> Response<Body> {
-    let log = RequestLog::start(NAME);
-    let (response, outcome) = match edge::route(&req, NAME) {
-        Ok(Route::Health) => (
-            edge::health(NAME),
-            Outcome {
-                status: StatusCode::OK,
-                label: "health",
-                caller: None,
-            },
-        ),
-        Ok(Route::Webhook) => match webhook(app, &req).await {
-            Ok((answer, outcome)) => (edge::json(StatusCode::OK, &answer), outcome),
-            Err(err) => (
-                edge::error_response(&err),
-                Outcome {
-                    status: edge::status_of(&err),
-                    label: "rejected",
-                    caller: None,
-                },
-            ),
-        },
-        Err(err) => (
-            edge::error_response(&err),
-            Outcome {
-                status: edge::status_of(&err),
-                label: "no_route",
-                caller: None,
-            },
-        ),
+    let edge = Edge {
+        name: NAME,
+        max_body: MAX_BODY,
+        auth: Auth::Secret(app.config.secret.as_ref()),
     };
-    log.finish(outcome.status, outcome.label, outcome.caller.as_deref());
-    response
+    edge::serve(&edge, &req, |body, _| answer(app, body)).await
 }
 
-async fn webhook(app: &App, req: &Request) -> Result<(ClientDataResponse, Outcome), Error> {
-    edge::check_secret(req.headers(), app.config.secret.as_ref())?;
-    edge::require_json(req.headers())?;
-    let body: ClientDataRequest = edge::parse_json(edge::body_bytes(req, MAX_BODY)?)?;
-    let caller = Caller::of_tool_call(
-        body.caller_id.as_deref().unwrap_or(""),
-        None,
-        &app.config.common,
-    );
-    let Some(id) = caller.known() else {
-        return Ok((new_caller(&app.config), outcome("unknown_caller", None)));
-    };
-    let masked = Some(id.masked());
-    let Some(user) = MemoryUser::scoped(id, app.config.common.scope, body.agent_id.as_deref())
-    else {
-        return Ok((
-            new_caller(&app.config),
-            outcome("no_agent_for_scope", masked),
-        ));
-    };
+/// The caller's memory as the initiation answer. Never fails: a store
+/// problem or a missed deadline is the new-caller answer.
+pub async fn answer(
+    app: &App,
+    body: ClientDataRequest,
+) -> Result<Reply<ClientDataResponse>, Failure> {
+    let caller_id = body.caller_id.as_deref().unwrap_or("");
+    let (id, user) =
+        match app
+            .config
+            .common
+            .identity
+            .of_live_call(caller_id, None, body.agent_id.as_deref())
+        {
+            Who::Caller { id, user } => (id, user),
+            Who::Nobody(why) => {
+                return Ok(Reply::new(new_caller(&app.config), why.label()).caller(why.masked()))
+            }
+        };
     let lookup = tokio::time::timeout(
         app.config.deadline,
         profile::load(app.store.as_ref(), &user),
     );
     let (mut answer, outcome) = match lookup.await {
-        Ok(Ok(Some(profile))) => (
-            returning_caller(&app.config, &profile),
-            outcome("returning_caller", masked),
-        ),
-        Ok(Ok(None)) => (new_caller(&app.config), outcome("new_caller", masked)),
+        Ok(Ok(Some(profile))) => (returning_caller(&app.config, &profile), "returning_caller"),
+        Ok(Ok(None)) => (new_caller(&app.config), "new_caller"),
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "memory lookup failed; greeting as a new caller");
-            (new_caller(&app.config), outcome("memory_error", masked))
+            (new_caller(&app.config), "memory_error")
         }
         Err(_) => {
             tracing::warn!(
                 deadline_ms = millis(app.config.deadline),
                 "memory lookup missed its deadline; greeting as a new caller"
             );
-            (new_caller(&app.config), outcome("memory_timeout", masked))
+            (new_caller(&app.config), "memory_timeout")
         }
     };
     // ElevenLabs groups the caller's conversations under this id.
-    answer.user_id = app.config.user_id.of(id);
-    Ok((answer, outcome))
-}
-
-fn outcome(label: &'static str, caller: Option<String>) -> Outcome {
-    Outcome {
-        status: StatusCode::OK,
-        label,
-        caller,
-    }
+    answer.user_id = app.config.user_id.of(&id);
+    Ok(Reply::new(answer, outcome).caller(Some(id.masked())))
 }
 
 fn millis(d: Duration) -> u64 {
@@ -264,6 +217,59 @@ mod tests {
             previous_calls: 3,
             last_call_time: Some(1_739_537_297),
             ..CallerProfile::default()
+        }
+    }
+
+    /// The answer against ElevenLabs' own model of it, as the Python SDK
+    /// defines it (`ConversationInitiationClientDataRequestInput`,
+    /// `AgentConfigOverrideInput` in `src/elevenlabs/types/`): no key it
+    /// does not know, every value of the type it expects.
+    fn assert_matches_sdk_model(answer: &serde_json::Value) {
+        let top = answer.as_object().unwrap();
+        for (key, value) in top {
+            match key.as_str() {
+                "type" => assert_eq!(value, "conversation_initiation_client_data"),
+                "user_id" => assert!(value.is_string(), "user_id: {value}"),
+                "dynamic_variables" => {
+                    for (name, v) in value.as_object().unwrap() {
+                        assert!(
+                            v.is_string() || v.is_number() || v.is_boolean() || v.is_null(),
+                            "{name}: {v}"
+                        );
+                    }
+                }
+                "conversation_config_override" => {
+                    for (part, v) in value.as_object().unwrap() {
+                        assert!(
+                            ["agent", "tts", "conversation"].contains(&part.as_str()),
+                            "{part}"
+                        );
+                        if part == "agent" {
+                            for (field, f) in v.as_object().unwrap() {
+                                assert!(
+                                    ["first_message", "language"].contains(&field.as_str()),
+                                    "{field}"
+                                );
+                                assert!(f.is_string(), "{field}: {f}");
+                            }
+                        }
+                    }
+                }
+                other => panic!("the SDK's model has no {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_answer_matches_the_sdks_model() {
+        let mut c = config();
+        c.greet_in_caller_language = true;
+        let mut p = profile(Some("Ann"), "Booked a cleaning.");
+        p.language = Some("es".into());
+        let mut returning = returning_caller(&c, &p);
+        returning.user_id = Some("+15550001111".into());
+        for answer in [new_caller(&c), returning] {
+            assert_matches_sdk_model(&serde_json::to_value(answer).unwrap());
         }
     }
 

@@ -9,7 +9,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let app = client_data::App::from_env(&env)
         .await
         .inspect_err(|e| tracing::error!(error = %e, "client-data cannot start"))?;
-    shared::http::run(Arc::new(app), |app, req| async move {
+    shared::edge::run(Arc::new(app), |app, req| async move {
         client_data::handle(&app, req).await
     })
     .await

@@ -13,14 +13,12 @@
 
 use base64::Engine;
 use bytes::Bytes;
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::config::{Env, IngestMode, PostCallConfig};
-use shared::http::{self as edge, RequestLog, Route};
+use shared::edge::{self, Auth, Edge, Failure, Reply, Trace};
 use shared::ingestion::Ingestor;
 use shared::models::{Envelope, Head, PostCallEvent};
-use shared::signature;
 use shared::storage::{keys, ConversationId, DynPayloadStore};
 use shared::Error;
 
@@ -29,7 +27,7 @@ pub mod ingest;
 pub const NAME: &str = "post-call";
 
 /// The signature header, lower-cased as `http` stores names.
-pub const SIGNATURE_HEADER: &str = "elevenlabs-signature";
+pub use shared::edge::SIGNATURE_HEADER;
 
 /// Everything built once per cold start.
 pub struct App {
@@ -60,89 +58,24 @@ impl App {
     }
 }
 
-/// What one webhook did, for the answer and the log line.
-#[derive(Debug)]
-pub struct Stored {
-    pub event_type: String,
-    pub conversation_id: ConversationId,
-    pub key: String,
-    /// For transcriptions: what became of the memories (`queued` when the
-    /// bucket's event or a background task ingests them).
-    pub memories: Option<&'static str>,
-    /// With `FETCH_AUDIO=true` and inline ingestion: what became of the audio.
-    pub audio: Option<&'static str>,
-    /// The conversation was erased (`forget`): nothing was stored.
-    pub erased: bool,
-}
-
-/// The handler: one request in, one response out, one log line.
+/// The handler: the edge's pipeline (size limit, then the signature over
+/// the raw body, then the head) around [`store`].
 pub async fn handle(app: &App, req: Request) -> Response<Body> {
-    let log = RequestLog::start(NAME);
-    let result = match edge::route(&req, NAME) {
-        Ok(Route::Health) => {
-            log.finish(StatusCode::OK, "health", None);
-            return edge::health(NAME);
-        }
-        Ok(Route::Webhook) => webhook(app, &req).await,
-        Err(err) => Err(err),
+    let edge = Edge {
+        name: NAME,
+        max_body: app.config.max_body_bytes,
+        auth: Auth::Signature {
+            secret: app.config.hmac_secret.as_bytes(),
+            tolerance: app.config.tolerance,
+        },
     };
-    match result {
-        Ok(stored) => {
-            let memories = stored.memories;
-            tracing::info!(
-                conversation_id = stored.conversation_id.as_str(),
-                event_type = stored.event_type.as_str(),
-                memories,
-                "payload stored"
-            );
-            if stored.erased {
-                log.finish(StatusCode::OK, "erased", None);
-                return edge::json(
-                    StatusCode::OK,
-                    &json!({ "status": "erased", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str() }),
-                );
-            }
-            log.finish(StatusCode::OK, memories.unwrap_or("stored"), None);
-            let mut answer = json!({ "status": "stored", "type": stored.event_type, "conversation_id": stored.conversation_id.as_str(), "key": stored.key });
-            if let Some(m) = memories {
-                answer["memories"] = m.into();
-            }
-            if let Some(a) = stored.audio {
-                answer["audio"] = a.into();
-            }
-            edge::json(StatusCode::OK, &answer)
-        }
-        Err(err) => {
-            if edge::status_of(&err).is_server_error() {
-                tracing::error!(error = %err, "post-call failed");
-            } else {
-                tracing::warn!(error = %err, "post-call rejected");
-            }
-            log.finish(edge::status_of(&err), "rejected", None);
-            edge::error_response(&err)
-        }
-    }
+    edge::serve(&edge, &req, |head, body| store(app, head, body)).await
 }
 
-async fn webhook(app: &App, req: &Request) -> Result<Stored, Error> {
-    let body = edge::body_bytes(req, app.config.max_body_bytes)?;
-    let header = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .map(|v| v.to_str().unwrap_or(""));
-    signature::verify(
-        header,
-        body,
-        app.config.hmac_secret.as_bytes(),
-        shared::dates::now_unix_secs(),
-        app.config.tolerance,
-    )?;
-    edge::require_json(req.headers())?;
-    if std::str::from_utf8(body).is_err() {
-        return Err(Error::bad_request("the body is not valid UTF-8"));
-    }
-    let head = Head::parse(body)
-        .map_err(|why| Error::bad_request(format!("not a post-call webhook: {why}")))?;
+/// Stores one signed webhook durably, then (transcriptions) hands it to
+/// ingestion; answers what became of it.
+pub async fn store(app: &App, head: Head, body: &[u8]) -> Result<Reply<Value>, Failure> {
+    let event_type = known_type(&head.kind);
     let raw_id = head
         .conversation_id
         .as_deref()
@@ -150,16 +83,16 @@ async fn webhook(app: &App, req: &Request) -> Result<Stored, Error> {
     let conv = ConversationId::parse(raw_id).ok_or_else(|| {
         Error::bad_request("data.conversation_id must be 1 to 128 letters, digits, '_' or '-'")
     })?;
+    let trace = Trace {
+        conversation_id: Some(conv.as_str().to_owned()),
+        event_type: Some(event_type),
+        ..Trace::default()
+    };
     // An erased conversation stays erased, whatever ElevenLabs redelivers.
     if app.payloads.exists(&keys::erased(&conv)).await? {
-        return Ok(Stored {
-            event_type: head.kind,
-            conversation_id: conv,
-            key: String::new(),
-            memories: None,
-            audio: None,
-            erased: true,
-        });
+        let answer =
+            json!({ "status": "erased", "type": head.kind, "conversation_id": conv.as_str() });
+        return Ok(Reply::new(answer, "erased").with(trace));
     }
     let json_body = || Bytes::copy_from_slice(body);
     let (key, memories, audio) = match head.kind.as_str() {
@@ -201,14 +134,25 @@ async fn webhook(app: &App, req: &Request) -> Result<Stored, Error> {
             (key, None, None)
         }
     };
-    Ok(Stored {
-        event_type: head.kind,
-        conversation_id: conv,
-        key,
-        memories,
-        audio,
-        erased: false,
-    })
+    let mut answer = json!({ "status": "stored", "type": head.kind, "conversation_id": conv.as_str(), "key": key });
+    if let Some(m) = memories {
+        answer["memories"] = m.into();
+    }
+    if let Some(a) = audio {
+        answer["audio"] = a.into();
+    }
+    Ok(Reply::new(answer, memories.unwrap_or("stored")).with(trace))
+}
+
+/// A webhook type as the log line names it: one of ElevenLabs' own, or
+/// `other` (the type is the sender's text).
+fn known_type(kind: &str) -> &'static str {
+    match kind {
+        "post_call_transcription" => "post_call_transcription",
+        "post_call_audio" => "post_call_audio",
+        "call_initiation_failure" => "call_initiation_failure",
+        _ => "other",
+    }
 }
 
 /// Runs or hands off ingestion of a just-stored transcription, as

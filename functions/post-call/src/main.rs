@@ -9,7 +9,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let app = post_call::App::from_env(&env)
         .await
         .inspect_err(|e| tracing::error!(error = %e, "post-call cannot start"))?;
-    shared::http::run(Arc::new(app), |app, req| async move {
+    shared::edge::run(Arc::new(app), |app, req| async move {
         post_call::handle(&app, req).await
     })
     .await

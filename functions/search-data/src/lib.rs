@@ -7,15 +7,14 @@
 //! `system__called_number`, sent as `called_number`), never someone the LLM
 //! names.
 
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
-use shared::caller::Caller;
 use shared::config::{Env, SearchDataConfig};
-use shared::http::{self as edge, RequestLog, Route};
+use shared::edge::{self, Auth, Edge, Failure, Reply};
+use shared::memory::listing_cache::{self, ListingCache};
 use shared::memory::profile::{self, CallerProfile};
-use shared::memory::search::{self, Hit, SearchOptions};
-use shared::memory::{DynMemoryStore, MemoryKind, MemoryUser, Speaker};
+use shared::memory::search::{Hit, SearchOptions};
+use shared::memory::{DynMemoryStore, MemoryKind, Speaker, Who};
 use shared::models::{SearchHit, SearchProfile, SearchRequest, SearchResponse};
 use shared::{untrusted, Error};
 
@@ -39,13 +38,24 @@ pub const HINT_NO_MATCH: &str = "Nothing the caller said before matches this que
 pub struct App {
     pub config: SearchDataConfig,
     pub store: DynMemoryStore,
+    /// Callers' listings, reused within a call.
+    pub cache: ListingCache,
 }
 
 impl App {
+    pub fn new(config: SearchDataConfig, store: DynMemoryStore) -> Self {
+        let cache = ListingCache::new(config.cache, listing_cache::MAX_CACHED_MEMORIES);
+        Self {
+            config,
+            store,
+            cache,
+        }
+    }
+
     pub async fn from_env(env: &Env) -> Result<Self, Error> {
         let config = SearchDataConfig::from_env(env)?;
         let store = shared::backends::memory_store(&config.common.memory).await?;
-        Ok(Self { config, store })
+        Ok(Self::new(config, store))
     }
 }
 
@@ -53,64 +63,32 @@ impl App {
 #[derive(Debug)]
 pub struct Query {
     pub text: String,
-    pub caller: Caller,
+    /// Whose memories: never someone the LLM names.
+    pub who: Who,
     pub limit: usize,
-    pub agent_id: Option<String>,
 }
 
-/// The handler: one request in, one response out, one log line.
+/// The handler: the edge's pipeline around [`lookup`].
 pub async fn handle(app: &App, req: Request) -> Response<Body> {
-    let log = RequestLog::start(NAME);
-    let (response, status, label, caller) = match edge::route(&req, NAME) {
-        Ok(Route::Health) => (edge::health(NAME), StatusCode::OK, "health", None),
-        Ok(Route::Webhook) => match webhook(app, &req).await {
-            Ok((answer, label, caller)) => (
-                edge::json(StatusCode::OK, &answer),
-                StatusCode::OK,
-                label,
-                caller,
-            ),
-            Err((err, caller)) => {
-                if matches!(err, Error::Memory(_) | Error::Timeout(_)) {
-                    tracing::warn!(error = %err, "search failed");
-                }
-                (
-                    edge::error_response(&err),
-                    edge::status_of(&err),
-                    "error",
-                    caller,
-                )
-            }
-        },
-        Err(err) => (
-            edge::error_response(&err),
-            edge::status_of(&err),
-            "no_route",
-            None,
-        ),
+    let edge = Edge {
+        name: NAME,
+        max_body: MAX_BODY,
+        auth: Auth::Secret(app.config.secret.as_ref()),
     };
-    log.finish(status, label, caller.as_deref());
-    response
+    edge::serve(&edge, &req, |body, _| lookup(app, body)).await
 }
 
-type WebhookResult =
-    Result<(SearchResponse, &'static str, Option<String>), (Error, Option<String>)>;
-
-async fn webhook(app: &App, req: &Request) -> WebhookResult {
-    let no_caller = |e: Error| (e, None);
-    edge::check_secret(req.headers(), app.config.secret.as_ref()).map_err(no_caller)?;
-    edge::require_json(req.headers()).map_err(no_caller)?;
-    let body: SearchRequest =
-        edge::parse_json(edge::body_bytes(req, MAX_BODY).map_err(no_caller)?).map_err(no_caller)?;
-    let query = validate(body, &app.config).map_err(no_caller)?;
-    let Some(id) = query.caller.known() else {
-        return Ok((empty(false, HINT_UNKNOWN), "unknown_caller", None));
+/// The caller's profile and most relevant memories for the query.
+pub async fn lookup(app: &App, body: SearchRequest) -> Result<Reply<SearchResponse>, Failure> {
+    let conversation = body.conversation();
+    let query = validate(body, &app.config)?;
+    let (id, user) = match query.who {
+        Who::Caller { id, user } => (id, user),
+        Who::Nobody(why) => {
+            return Ok(Reply::new(empty(false, HINT_UNKNOWN), why.label()).caller(why.masked()))
+        }
     };
     let masked = Some(id.masked());
-    let Some(user) = MemoryUser::scoped(id, app.config.common.scope, query.agent_id.as_deref())
-    else {
-        return Ok((empty(false, HINT_UNKNOWN), "no_agent_for_scope", masked));
-    };
     let options = SearchOptions {
         limit: query.limit,
         max_chars: app.config.max_chars,
@@ -119,24 +97,35 @@ async fn webhook(app: &App, req: &Request) -> WebhookResult {
     };
     let now = shared::dates::now_unix_secs();
     // One listing of the caller's own memories answers both the profile
-    // and the search: the store's only required round trip.
-    let work = search::search(app.store.as_ref(), &user, &query.text, options, now);
+    // and the search: the store's only required round trip, once per call.
+    let conversation = conversation.as_ref().map(|c| c.as_str());
+    let work = listing_cache::search_cached(
+        app.store.as_ref(),
+        &app.cache,
+        &user,
+        conversation,
+        &query.text,
+        options,
+        now,
+    );
     match tokio::time::timeout(app.config.deadline, work).await {
         Ok(Ok(found)) => {
             let profile = profile::from_listing(&found.listing);
-            let hits = found.hits;
             let label = if profile.is_some() {
                 "found"
             } else {
                 "new_caller"
             };
-            Ok((answer(profile.as_ref(), hits), label, masked))
+            Ok(Reply::new(answer(profile.as_ref(), found.hits), label).caller(masked))
         }
-        Ok(Err(err)) => Err((Error::Memory(err), masked)),
-        Err(_) => Err((
-            Error::Timeout(u64::try_from(app.config.deadline.as_millis()).unwrap_or(u64::MAX)),
-            masked,
-        )),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "search failed");
+            Err(Failure::from(Error::Memory(err)).caller(masked))
+        }
+        Err(_) => {
+            let ms = u64::try_from(app.config.deadline.as_millis()).unwrap_or(u64::MAX);
+            Err(Failure::from(Error::Timeout(ms)).caller(masked))
+        }
     }
 }
 
@@ -211,9 +200,12 @@ pub fn validate(body: SearchRequest, config: &SearchDataConfig) -> Result<Query,
     };
     Ok(Query {
         text,
-        caller: Caller::of_tool_call(&raw_caller, called.as_deref(), &config.common),
+        who: config.common.identity.of_live_call(
+            &raw_caller,
+            called.as_deref(),
+            agent_id.as_deref(),
+        ),
         limit,
-        agent_id,
     })
 }
 
@@ -295,16 +287,16 @@ mod tests {
     fn reads_the_caller_from_caller_id_only_and_bounds_the_limit() {
         let q = check(json!({"query": " dog ", "caller_id": "+15551234567"})).unwrap();
         assert_eq!((q.text.as_str(), q.limit), ("dog", 5));
-        assert!(q.caller.known().is_some());
+        assert!(matches!(q.who, Who::Caller { .. }));
         let q = check(json!({"query": "dog", "caller_id": "+15551234567", "limit": "7"})).unwrap();
         assert_eq!(q.limit, 7);
         // An LLM-filled user_id never stands in for a withheld caller.
         let q = check(json!({"query": "dog", "caller_id": "", "user_id": "+15551234567"})).unwrap();
-        assert!(q.caller.known().is_none());
+        assert!(!matches!(q.who, Who::Caller { .. }));
         assert!(check(json!({"query": "dog", "user_id": "+15551234567"})).is_err());
         let q = check(json!({"query": "dog", "caller_id": "anonymous"})).unwrap();
         assert!(
-            q.caller.known().is_none(),
+            !matches!(q.who, Who::Caller { .. }),
             "withheld is valid input, just unknown"
         );
         for limit in [

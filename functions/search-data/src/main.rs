@@ -9,7 +9,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let app = search_data::App::from_env(&env)
         .await
         .inspect_err(|e| tracing::error!(error = %e, "search-data cannot start"))?;
-    shared::http::run(Arc::new(app), |app, req| async move {
+    shared::edge::run(Arc::new(app), |app, req| async move {
         search_data::handle(&app, req).await
     })
     .await

@@ -11,7 +11,6 @@ use std::fmt;
 
 use phonenumber::country;
 
-use crate::config::Common;
 use crate::models::TranscriptionData;
 
 /// A caller's number in E.164 (`+15551234567`): the memory `user_id`.
@@ -98,6 +97,16 @@ impl CallerId {
     }
 
     /// The E.164 string.
+    /// A `user_id` that is strictly E.164 (`+` and digits only: no national
+    /// format, so an account number is never read as a phone number).
+    pub fn from_e164_user_id(user_id: &str) -> Option<Self> {
+        let digits = user_id.strip_prefix('+')?;
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Self::normalise(user_id, Region::default())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -176,12 +185,17 @@ impl Caller {
     /// `system__caller_id`, unless that is one of the business's own
     /// numbers (an outbound call), when it is `system__called_number`.
     /// Never the business's own number.
-    pub fn of_tool_call(caller_id: &str, called: Option<&str>, common: &Common) -> Self {
-        let own = |id: &CallerId| common.agent_numbers.contains(id);
-        match CallerId::normalise(caller_id, common.region) {
+    pub fn of_tool_call(
+        caller_id: &str,
+        called: Option<&str>,
+        region: Region,
+        agent_numbers: &[CallerId],
+    ) -> Self {
+        let own = |id: &CallerId| agent_numbers.contains(id);
+        match CallerId::normalise(caller_id, region) {
             Some(id) if !own(&id) => Self::Known(id),
             Some(_) => called
-                .and_then(|c| CallerId::normalise(c, common.region))
+                .and_then(|c| CallerId::normalise(c, region))
                 .filter(|id| !own(id))
                 .map_or(Self::Unknown, Self::Known),
             None => Self::Unknown,
@@ -193,8 +207,12 @@ impl Caller {
     /// Outbound calls: `metadata.phone_call.external_number` (the
     /// `system__caller_id` of an outbound call is the agent's own number).
     /// Inbound calls: `system__caller_id`, else `external_number`. Without
-    /// `phone_call` (older payloads) `system__caller_id` is the only hint;
-    /// a web call has neither and is unknown.
+    /// `phone_call` (older payloads) `system__caller_id` is the only hint.
+    /// When a phone call's payload has no readable number, a `user_id` in
+    /// E.164 (the one client-data gave ElevenLabs with
+    /// `ELEVENLABS_USER_ID=e164`) is the caller. Never for a web or SDK
+    /// session: whoever starts one can choose its `user_id`, and would
+    /// otherwise write into that number's memory.
     pub fn of_call(call: &TranscriptionData, region: Region) -> Self {
         let norm = |s: Option<&str>| s.and_then(|s| CallerId::normalise(s, region));
         let system = call.dynamic_variable("system__caller_id");
@@ -205,7 +223,13 @@ impl Caller {
             Some(pc) => norm(system).or_else(|| norm(pc.external_number.as_deref())),
             None => norm(system),
         };
-        id.map_or(Self::Unknown, Self::Known)
+        let phone = call.metadata.phone_call.is_some();
+        id.or_else(|| {
+            call.user_id()
+                .filter(|_| phone)
+                .and_then(CallerId::from_e164_user_id)
+        })
+        .map_or(Self::Unknown, Self::Known)
     }
 
     pub fn known(&self) -> Option<&CallerId> {
@@ -219,6 +243,53 @@ impl Caller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn call(json: &str) -> TranscriptionData {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_phone_calls_user_id_in_e164_is_the_caller_when_no_number_says_otherwise() {
+        let known = |j: &str| {
+            Caller::of_call(&call(j), Region::default())
+                .known()
+                .map(|c| c.0.clone())
+        };
+        let phone = r#""metadata":{"phone_call":{"direction":"inbound"}}"#;
+        // The id client-data answered, as ElevenLabs echoes it.
+        assert_eq!(
+            known(&format!(
+                r#"{{"conversation_id":"c","user_id":"+15550001111",{phone}}}"#
+            ))
+            .as_deref(),
+            Some("+15550001111")
+        );
+        assert_eq!(
+            known(&format!(r#"{{"conversation_id":"c","conversation_initiation_client_data":{{"user_id":"+442079460958"}},{phone}}}"#)).as_deref(),
+            Some("+442079460958")
+        );
+        // A web session chooses its own user id: it is nobody's memory.
+        assert_eq!(
+            known(r#"{"conversation_id":"c","user_id":"+15550001111"}"#),
+            None
+        );
+        // The phone call's own number wins over any user id.
+        assert_eq!(
+            known(r#"{"conversation_id":"c","user_id":"+15550001111","conversation_initiation_client_data":{"dynamic_variables":{"system__caller_id":"+15550002222"}}}"#).as_deref(),
+            Some("+15550002222")
+        );
+        // A hashed id, an account number or a national format is nobody.
+        for id in [
+            "9f86d081884c7d659a2feaa0c55ad015",
+            "15550001111",
+            "(555) 000-1111",
+            "+1 555 000 1111",
+            "+",
+        ] {
+            let j = format!(r#"{{"conversation_id":"c","user_id":"{id}",{phone}}}"#);
+            assert_eq!(known(&j), None, "{id}");
+        }
+    }
 
     fn n(s: &str) -> Option<String> {
         CallerId::normalise(s, Region::default()).map(|c| c.0)

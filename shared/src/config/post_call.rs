@@ -1,5 +1,6 @@
 //! post-call's (and the ingestion function's) settings: signature window, payload store, audio, ingestion mode.
 
+use crate::memory::ingest::MAX_CONCURRENCY;
 use crate::signature::Tolerance;
 
 use super::{Common, ConfigError, Env, PayloadBackend};
@@ -137,14 +138,24 @@ impl PostCallConfig {
                 .trim_end_matches('/')
                 .to_owned(),
             fetch_audio,
-            ingest_concurrency: env
-                .parsed(
-                    "INGEST_CONCURRENCY",
-                    32usize,
-                    "memory adds in flight at once while ingesting a call",
-                )?
-                .max(1),
+            ingest_concurrency: ingest_concurrency(env)?,
             index_key,
+        })
+    }
+}
+
+/// `INGEST_CONCURRENCY`: 1 to [`MAX_CONCURRENCY`] (more in flight could push
+/// a call's snapshot out of the window the greeting reads).
+fn ingest_concurrency(env: &Env) -> Result<usize, ConfigError> {
+    const PURPOSE: &str = "memory adds in flight at once while ingesting a call";
+    let n: usize = env.parsed("INGEST_CONCURRENCY", MAX_CONCURRENCY, PURPOSE)?;
+    if (1..=MAX_CONCURRENCY).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ConfigError {
+            var: "INGEST_CONCURRENCY",
+            problem: format!("must be from 1 to {MAX_CONCURRENCY}, not {n}"),
+            purpose: PURPOSE,
         })
     }
 }

@@ -1,8 +1,10 @@
-//! search-data's settings: deadline, answer bounds, the store query's budget.
+//! search-data's settings: deadline, answer bounds, the store query's
+//! budget, the listing cache's lifetimes.
 
 use std::time::Duration;
 
 use super::{Common, ConfigError, Env, MemoryBackend, SharedSecret};
+use crate::memory::listing_cache::CacheLifetimes;
 
 /// search-data's settings.
 #[derive(Debug, Clone)]
@@ -16,6 +18,9 @@ pub struct SearchDataConfig {
     pub max_chars: usize,
     /// Budget of the store's own query beside the listing; `None` = off.
     pub store_query: Option<Duration>,
+    /// How long a caller's listing serves later searches (see
+    /// [`crate::memory::listing_cache`]).
+    pub cache: CacheLifetimes,
 }
 
 impl SearchDataConfig {
@@ -34,8 +39,23 @@ impl SearchDataConfig {
             default_query_ms,
             "how long search-data lets the memory store's own query run beside the caller's listing, in milliseconds (0 = never query)",
         )?;
+        let seconds =
+            |var, default, purpose| env.parsed(var, default, purpose).map(Duration::from_secs);
+        let cache = CacheLifetimes {
+            same_call: seconds(
+                "SEARCH_CACHE_SECONDS",
+                300u64,
+                "how long search-data reuses a caller's listing for later searches of the same call (conversation_id), in seconds (0 = no cache)",
+            )?,
+            unkeyed: seconds(
+                "SEARCH_CACHE_UNKEYED_SECONDS",
+                0u64,
+                "how long search-data reuses a caller's listing for searches that send no conversation_id, in seconds (0 = never)",
+            )?,
+        };
         Ok(Self {
             store_query: (query_ms > 0).then(|| Duration::from_millis(query_ms)),
+            cache,
             common,
             secret: SharedSecret::required(env, "ELEVENLABS_SEARCH_DATA_KEY")?,
             deadline: Duration::from_millis(env.parsed(

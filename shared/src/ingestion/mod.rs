@@ -15,10 +15,10 @@ pub mod events;
 
 use serde_json::json;
 
-use crate::caller::{Caller, CallerId, Region};
-use crate::config::{MemoryScope, PostCallConfig};
+use crate::caller::{Caller, CallerId};
+use crate::config::PostCallConfig;
 use crate::elevenlabs::ElevenLabsApi;
-use crate::memory::{self, DynMemoryStore, MemoryError, MemoryUser};
+use crate::memory::{self, DynMemoryStore, Identity, MemoryError, NoMemory, Who};
 use crate::models::{Envelope, PostCallEvent, TranscriptionData};
 use crate::storage::{keys, ConversationId, DynPayloadStore, StorageError};
 
@@ -70,8 +70,7 @@ impl Outcome {
 pub struct Ingestor {
     pub memory: DynMemoryStore,
     pub payloads: DynPayloadStore,
-    pub region: Region,
-    pub scope: MemoryScope,
+    pub identity: Identity,
     /// Adds in flight at once for one call.
     pub concurrency: usize,
     /// Key for the caller index, so it never holds a number in clear.
@@ -100,8 +99,7 @@ impl Ingestor {
         Self {
             memory,
             payloads,
-            region: config.common.region,
-            scope: config.common.scope,
+            identity: config.common.identity.clone(),
             concurrency: config.ingest_concurrency,
             index_key: config.index_key.clone().into_bytes(),
             audio,
@@ -177,17 +175,18 @@ impl Ingestor {
         conv: &ConversationId,
         call: &TranscriptionData,
     ) -> Result<Outcome, StorageError> {
-        let Some(id) = Caller::of_call(call, self.region).known().cloned() else {
-            self.mark(conv, json!({ "customer": null })).await?;
-            return Ok(Outcome::NoCustomer);
-        };
-        let Some(user) = MemoryUser::scoped(&id, self.scope, call.agent_id.as_deref()) else {
-            self.mark(
-                conv,
-                json!({ "customer": null, "reason": "no agent id for agent scope" }),
-            )
-            .await?;
-            return Ok(Outcome::NoCustomer);
+        let (id, user) = match self.identity.of_finished_call(call) {
+            Who::Caller { id, user } => (id, user),
+            Who::Nobody(why) => {
+                let mark = match why {
+                    NoMemory::UnknownCaller => json!({ "customer": null }),
+                    NoMemory::NoAgentForScope { .. } => {
+                        json!({ "customer": null, "reason": "no agent id for agent scope" })
+                    }
+                };
+                self.mark(conv, mark).await?;
+                return Ok(Outcome::NoCustomer);
+            }
         };
         let now = crate::dates::now_unix_secs();
         let Some(claim) = claim::take(self.payloads.as_ref(), conv, now).await? else {
@@ -255,7 +254,10 @@ impl Ingestor {
                 .or_else(|| body.get("to_number"))
                 .and_then(serde_json::Value::as_str)
         });
-        let Some(id) = Caller::from_raw(number, self.region).known().cloned() else {
+        let Some(id) = Caller::from_raw(number, self.identity.region)
+            .known()
+            .cloned()
+        else {
             return Ok(());
         };
         let agent = failure.agent_id.as_deref().unwrap_or("");

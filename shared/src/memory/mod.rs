@@ -6,28 +6,29 @@
 //! - [`ingest`]: what one finished call leaves behind (pure).
 //! - [`profile`]: the caller's profile for the greeting (one list call).
 //! - [`rank`] and [`search`]: finding the caller's most relevant memories.
+//! - [`listing_cache`]: search-data's per-instance cache of a caller's listing.
+//! - `user`: whose memory a request touches ([`Identity`], [`Who`]).
 
 pub mod embedded;
 pub mod ingest;
+pub mod listing_cache;
 pub mod openmemory;
 pub mod profile;
 pub mod rank;
 pub mod search;
 mod speaker;
-#[cfg(test)]
-pub(crate) mod test_store;
+#[cfg(any(test, feature = "test-store"))]
+pub mod test_store;
+mod user;
 
 pub use speaker::{exchange_parts, exchange_text, Speaker};
+pub use user::{Identity, MemoryScope, MemoryUser, NoMemory, Who};
 
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use crate::caller::CallerId;
-use crate::config::MemoryScope;
 
 /// The kind of a memory, stored as a tag (`kind:<name>`) and in metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,43 +64,6 @@ impl MemoryKind {
     /// The tag that marks this kind.
     pub fn tag(self) -> String {
         format!("kind:{}", self.as_str())
-    }
-}
-
-/// The id memories are stored under: the caller's E.164 number, or with
-/// `MEMORY_SCOPE=agent` the number and the agent, so one number calling two
-/// businesses on one deployment keeps two memories.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct MemoryUser(String);
-
-impl MemoryUser {
-    pub fn caller(id: &CallerId) -> Self {
-        Self(id.as_str().to_owned())
-    }
-
-    pub fn caller_at_agent(id: &CallerId, agent_id: &str) -> Self {
-        Self(format!("{}@{agent_id}", id.as_str()))
-    }
-
-    /// The memory a caller's call belongs to under `scope`. With agent
-    /// scope and no agent id there is no safe choice, so `None`.
-    pub fn scoped(id: &CallerId, scope: MemoryScope, agent_id: Option<&str>) -> Option<Self> {
-        match (scope, agent_id.map(str::trim).filter(|a| !a.is_empty())) {
-            (MemoryScope::Caller, _) => Some(Self::caller(id)),
-            (MemoryScope::Agent, Some(agent)) => Some(Self::caller_at_agent(id, agent)),
-            (MemoryScope::Agent, None) => None,
-        }
-    }
-
-    /// The raw `user_id` sent to the store. Contains a phone number: never log it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for MemoryUser {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MemoryUser({})", crate::caller::mask(&self.0))
     }
 }
 

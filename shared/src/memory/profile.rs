@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::search::truncate_at_word;
 use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser};
+use crate::text::{collapse_whitespace, strip_date_prefix, truncate_at_word};
 mod names;
 #[allow(unused_imports)]
 pub use names::*;
@@ -24,6 +24,9 @@ use fold::*;
 mod text;
 #[allow(unused_imports)]
 pub use text::*;
+
+/// The profile field holding the language of the caller's newest call.
+pub const LANGUAGE_FIELD: &str = "language";
 
 /// One profile fact with where it came from. Newest call wins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,7 +240,7 @@ impl CallerProfile {
             last_call_time: snapshot.last_call_time,
             language: snapshot
                 .facts
-                .get(super::ingest::LANGUAGE_FIELD)
+                .get(LANGUAGE_FIELD)
                 .and_then(|f| f.value.as_str())
                 .and_then(crate::untrusted::language_code),
             snapshot,
@@ -245,8 +248,10 @@ impl CallerProfile {
     }
 }
 
-/// How many of the newest memories are read to find the newest snapshot.
-pub const SNAPSHOT_WINDOW: usize = 25;
+/// How many of the newest memories are read to find the newest snapshot:
+/// more than ingestion ever has in flight (its `MAX_CONCURRENCY`),
+/// since the snapshot is the last of a call's adds to start, not to land.
+pub const SNAPSHOT_WINDOW: usize = 40;
 
 /// Longest [`CallerProfile::profile_summary`], in characters.
 pub const PROFILE_SUMMARY_MAX_CHARS: usize = 300;
@@ -320,14 +325,6 @@ pub fn part_of(memory: &Memory) -> u64 {
         .get("part")
         .and_then(Value::as_u64)
         .unwrap_or(0)
-}
-
-/// A summary memory's text without ingestion's `Call on YYYY-MM-DD: `.
-pub(crate) fn strip_date_prefix(text: &str) -> &str {
-    text.strip_prefix("Call on ")
-        .and_then(|rest| rest.split_once(": "))
-        .filter(|(date, _)| date.len() == 10 && date.bytes().filter(|b| *b == b'-').count() == 2)
-        .map_or(text, |(_, rest)| rest)
 }
 
 #[cfg(test)]

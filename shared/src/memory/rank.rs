@@ -59,8 +59,8 @@ use self::prior::{newest_fact_per_field, prior};
 use self::query::{analyse, words_of};
 use self::stop_words::is_stop_word;
 use self::when::When;
-use super::profile::strip_date_prefix;
 use super::{Memory, MemoryKind};
+use crate::text::strip_date_prefix;
 
 /// BM25 term-frequency saturation.
 pub const K1: f64 = 1.2;

@@ -28,10 +28,12 @@
 //! on any of its numbers.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::rank::rank;
 use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser};
+use crate::text::truncate_at_word;
 
 /// Bounds on a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,9 +96,11 @@ pub struct Found {
     /// The caller's newest memories, newest first (at most
     /// [`SearchOptions::candidates`]): search-data builds the caller's
     /// profile from the same listing, so one read serves both.
-    pub listing: Vec<Memory>,
+    pub listing: Arc<[Memory]>,
     /// The best memories for the query, best first.
     pub hits: Vec<Hit>,
+    /// Whether the listing came from the cache of `listing_cache::search_cached`.
+    pub from_cache: bool,
 }
 
 /// The caller's newest memories and the most relevant of them for `query`.
@@ -111,8 +115,27 @@ pub async fn search(
     options: SearchOptions,
     now_unix_secs: i64,
 ) -> Result<Found, MemoryError> {
+    search_listed(store, user, None, query, options, now_unix_secs).await
+}
+
+/// [`search`] over `listed` when given (see `listing_cache::search_cached`), else over
+/// a new listing.
+pub(super) async fn search_listed(
+    store: &dyn MemoryStore,
+    user: &MemoryUser,
+    listed: Option<Arc<[Memory]>>,
+    query: &str,
+    options: SearchOptions,
+    now_unix_secs: i64,
+) -> Result<Found, MemoryError> {
     let wanted = !query.trim().is_empty() && options.limit > 0 && options.max_chars > 0;
-    let listing = store.recent(user, options.candidates);
+    let from_cache = listed.is_some();
+    let listing = async {
+        match listed {
+            Some(listing) => Ok(listing),
+            None => store.recent(user, options.candidates).await.map(Arc::from),
+        }
+    };
     let store_ids = async {
         match options.store_query.filter(|_| wanted) {
             Some(budget) => store_query(store, user, query, options.limit, budget).await,
@@ -125,6 +148,7 @@ pub async fn search(
         return Ok(Found {
             listing,
             hits: Vec::new(),
+            from_cache,
         });
     }
     let local = rank(query, &listing, now_unix_secs);
@@ -133,7 +157,11 @@ pub async fn search(
     let agreement = !super::rank::names_a_time(query, now_unix_secs);
     let fused = fuse(&listing, &local, &store_ids, agreement);
     let hits = bound(&listing, &fused, options);
-    Ok(Found { listing, hits })
+    Ok(Found {
+        listing,
+        hits,
+        from_cache,
+    })
 }
 
 /// The ids of the store's own matches, or none when it fails, finds
@@ -322,30 +350,6 @@ fn words_of(text: &str) -> String {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
-}
-
-/// `text` cut to at most `max_chars` characters at a word boundary, with
-/// `…` appended when cut (counted in `max_chars`). A first word longer than
-/// the room is cut inside.
-pub fn truncate_at_word(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_owned();
-    }
-    if max_chars == 0 {
-        return String::new();
-    }
-    // Byte offset of the character after the last one that fits with `…`.
-    let keep = max_chars - 1;
-    let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
-    let head = &text[..end];
-    // Cut at the last space when the text continues mid-word.
-    let mid_word = !text[end..].starts_with(char::is_whitespace);
-    let head = match head.rfind(char::is_whitespace) {
-        Some(space) if mid_word && space > 0 => &head[..space],
-        _ => head,
-    };
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'));
-    format!("{head}…")
 }
 
 #[cfg(test)]

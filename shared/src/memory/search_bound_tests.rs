@@ -87,14 +87,3 @@ async fn search_respects_the_character_budget() {
         .hits;
     assert_eq!(hits.len(), 1);
 }
-
-#[test]
-fn truncate_at_word_cuts_between_words() {
-    assert_eq!(truncate_at_word("short", 10), "short");
-    assert_eq!(truncate_at_word("hello big world", 12), "hello big…");
-    assert_eq!(truncate_at_word("hello big world", 10), "hello big…");
-    assert_eq!(truncate_at_word("hello, world", 8), "hello…");
-    assert_eq!(truncate_at_word("abcdefghij", 5), "abcd…");
-    assert_eq!(truncate_at_word("àéîõü àéîõü", 7), "àéîõü…");
-    assert_eq!(truncate_at_word("abc", 0), "");
-}

@@ -195,6 +195,16 @@ impl TranscriptionData {
         self.metadata.start_time_unix_secs
     }
 
+    /// The `user_id` the conversation ran under: `data.user_id`, else the
+    /// one the initiation answer set.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id
+            .as_deref()
+            .or(self.conversation_initiation_client_data.user_id.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
     /// A dynamic variable's value as a string, if it is one.
     pub fn dynamic_variable(&self, name: &str) -> Option<&str> {
         self.conversation_initiation_client_data

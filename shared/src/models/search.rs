@@ -22,6 +22,21 @@ pub struct SearchRequest {
     /// The agent, for deployments that scope memory per agent.
     #[serde(default)]
     pub agent_id: Option<serde_json::Value>,
+    /// `system__conversation_id`: the call this search is on, so the
+    /// caller's listing is read once per call.
+    #[serde(default)]
+    pub conversation_id: Option<serde_json::Value>,
+}
+
+impl SearchRequest {
+    /// The call the search is on, when the tool sends a well-formed id;
+    /// anything else is no id (the search is then not cached).
+    pub fn conversation(&self) -> Option<crate::storage::ConversationId> {
+        match &self.conversation_id {
+            Some(serde_json::Value::String(s)) => crate::storage::ConversationId::parse(s.trim()),
+            _ => None,
+        }
+    }
 }
 
 /// What the caller's profile says, as the greeting sees it.

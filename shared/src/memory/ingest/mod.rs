@@ -1,8 +1,9 @@
 //! What one finished call leaves behind in a caller's memory.
 //!
 //! [`plan`] is pure (see [`plan`'s module](self::plan)); [`ingest`]
-//! writes it: memories concurrently, the snapshot last so it is the
-//! newest, and on a retry only what an earlier attempt did not store.
+//! writes it: memories concurrently, the snapshot started last (so it is
+//! among the newest [`profile::SNAPSHOT_WINDOW`] the greeting reads), and
+//! on a retry only what an earlier attempt did not store.
 //!
 //! Memories are at most [`MAX_TEXT_CHARS`] characters and end a sentence.
 //! OpenMemory keeps only whole sentences of long content (and can store
@@ -34,8 +35,11 @@ pub const MAX_TEXT_CHARS: usize = 2_000;
 /// server stores it as sent.
 pub const SNAPSHOT_TEXT_CHARS: usize = 180;
 
-/// The profile field holding the language of the caller's newest call.
-pub const LANGUAGE_FIELD: &str = "language";
+pub use super::profile::LANGUAGE_FIELD;
+
+/// Most adds in flight at once: fewer than [`profile::SNAPSHOT_WINDOW`], so
+/// the snapshot, started last, is always among the newest memories.
+pub const MAX_CONCURRENCY: usize = profile::SNAPSHOT_WINDOW - 8;
 
 /// Most memories one call writes (besides its snapshot): a two-hour call
 /// has a few hundred turns, while a 6 MB transcript could make 30,000,
@@ -77,9 +81,9 @@ pub struct Report {
 }
 
 /// What identifies a planned memory within its conversation.
-type Identity = (MemoryKind, Option<u32>, u64, Option<String>);
+type PlannedId = (MemoryKind, Option<u32>, u64, Option<String>);
 
-fn identity_of_new(memory: &NewMemory) -> Identity {
+fn identity_of_new(memory: &NewMemory) -> PlannedId {
     let part = memory
         .extra
         .get("part")
@@ -88,7 +92,7 @@ fn identity_of_new(memory: &NewMemory) -> Identity {
     (memory.kind, memory.turn, part, memory.field.clone())
 }
 
-fn identity_of_stored(memory: &Memory) -> Identity {
+fn identity_of_stored(memory: &Memory) -> PlannedId {
     (
         memory.kind,
         memory.turn,
@@ -97,14 +101,19 @@ fn identity_of_stored(memory: &Memory) -> Identity {
     )
 }
 
-/// Writes a call's memories for `user`: at most `concurrency` adds at once,
-/// then the snapshot.
+/// Writes a call's memories for `user`: at most `concurrency` adds at once
+/// (clamped to [`MAX_CONCURRENCY`]), the snapshot started last.
 ///
 /// One list call finds the previous snapshot and what an earlier attempt at
 /// this conversation stored, so running ingestion again (a webhook retry,
-/// or after a partial failure) adds only what is missing. On a failed add
-/// no further adds start; those in flight finish, then the first error is
-/// returned and no snapshot is written (the retry writes it).
+/// or after a partial failure) adds only what is missing. The snapshot
+/// joins the last wave of adds instead of waiting for it: the greeting
+/// finds the newest snapshot by its call's time, and at most
+/// `concurrency - 1` adds can land after it, so it stays within the
+/// [`profile::SNAPSHOT_WINDOW`] newest memories. A retry that adds
+/// anything re-adds the snapshot after them, for the same reason. On a
+/// failed add no further adds start; those in flight finish, then the
+/// first error is returned.
 pub async fn ingest(
     store: &dyn MemoryStore,
     user: &MemoryUser,
@@ -118,7 +127,7 @@ pub async fn ingest(
         .iter()
         .filter(|m| m.conversation_id.as_deref() == Some(conversation))
         .collect();
-    let stored: HashSet<Identity> = ours
+    let stored: HashSet<PlannedId> = ours
         .iter()
         .filter(|m| m.kind != MemoryKind::Snapshot)
         .map(|m| identity_of_stored(m))
@@ -135,16 +144,24 @@ pub async fn ingest(
         added: 0,
         skipped: plan.memories.len() - missing.len(),
     };
+    // First attempt: the snapshot is the last add to start. A retry that
+    // found the snapshot stored re-adds it only after what was missing.
+    let resend_snapshot_after = snapshot_stored && !missing.is_empty();
+    let mut writes = missing;
+    if !snapshot_stored {
+        writes.push(&plan.snapshot);
+    }
 
     let failed = AtomicBool::new(false);
     // The futures are made up front (they start only when polled) by a
     // named async fn: a closure here makes the whole future not `Send`
     // (rustc cannot see it is general over the borrowed memory's lifetime).
-    let adds: Vec<_> = missing
+    let adds: Vec<_> = writes
         .into_iter()
         .map(|memory| add_unless_failed(store, user, memory, &failed))
         .collect();
-    let mut adds = stream::iter(adds).buffer_unordered(concurrency.max(1));
+    let in_flight = concurrency.clamp(1, MAX_CONCURRENCY);
+    let mut adds = stream::iter(adds).buffer_unordered(in_flight);
     let mut first_error = None;
     while let Some(outcome) = adds.next().await {
         match outcome {
@@ -163,12 +180,11 @@ pub async fn ingest(
         );
         return Err(e);
     }
-
-    if snapshot_stored {
-        report.skipped += 1;
-    } else {
+    if resend_snapshot_after {
         store.add(user, &plan.snapshot).await?;
         report.added += 1;
+    } else if snapshot_stored {
+        report.skipped += 1;
     }
     tracing::debug!(
         added = report.added,

@@ -16,10 +16,11 @@ use serde_json::Value;
 use super::filler::{is_filler, says_yes_or_no, word_count};
 use super::split::split_text;
 use super::{LANGUAGE_FIELD, MAX_MEMORIES_PER_CALL, MAX_TEXT_CHARS, SNAPSHOT_TEXT_CHARS};
-use crate::memory::profile::{collapse_whitespace, date_of, render_value, Snapshot};
+use crate::memory::profile::{date_of, render_value, Snapshot};
 use crate::memory::{exchange_text, MemoryKind, NewMemory, Speaker};
 use crate::models::post_call::Role;
 use crate::models::TranscriptionData;
+use crate::text::collapse_whitespace;
 
 /// A caller turn of at most this many words right after an agent turn is
 /// an answer to it, kept together with it.
@@ -68,6 +69,17 @@ pub fn plan(call: &TranscriptionData, previous: Option<&Snapshot>) -> Plan {
             Value::String(_) => Value::String(text.clone()),
             other => other.clone(),
         };
+        // A value the caller's memory already holds from an earlier call is
+        // not written again: it would only be a duplicate to rank (and, on
+        // OpenMemory, a dedupe collision costing extra round trips). Its
+        // provenance stays the call that first said it, so a re-run of this
+        // call decides the same.
+        let unchanged = snapshot.facts.get(field).is_some_and(|old| {
+            old.value == value && old.conversation_id.as_deref() != Some(conversation)
+        });
+        if unchanged {
+            continue;
+        }
         let mut fact = template(MemoryKind::Fact);
         fact.field = Some(field.clone());
         fact.extra.insert("value".into(), value.clone());

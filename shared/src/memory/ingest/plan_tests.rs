@@ -287,3 +287,43 @@ fn snapshot_counts_a_conversation_once() {
     let other = snapshot_of_plan(&plan(&call("c2", 50, &[], None, &[]), Some(&s1)));
     assert_eq!(other.calls, 2);
 }
+
+#[test]
+fn a_value_already_remembered_is_not_written_again_and_a_rerun_agrees() {
+    let facts = |p: &Plan| -> Vec<String> {
+        p.memories
+            .iter()
+            .filter(|m| m.kind == MemoryKind::Fact)
+            .map(|m| m.content.clone())
+            .collect()
+    };
+    let first = call(
+        "c1",
+        100,
+        &[("name", json!("Angelo")), ("city", json!("Paris"))],
+        None,
+        &[],
+    );
+    let s1 = snapshot_of_plan(&plan(&first, None));
+    // The caller repeats their name and gives a new city.
+    let second = call(
+        "c2",
+        200,
+        &[("name", json!("Angelo")), ("city", json!("Rome"))],
+        None,
+        &[],
+    );
+    let p2 = plan(&second, Some(&s1));
+    assert_eq!(facts(&p2), vec!["city: Rome.".to_owned()]);
+    let s2 = snapshot_of_plan(&p2);
+    assert_eq!(s2.facts["name"].conversation_id.as_deref(), Some("c1"));
+    assert_eq!(s2.facts["city"].value, json!("Rome"));
+    // A retry of the second call, after its snapshot landed, plans the same.
+    assert_eq!(facts(&plan(&second, Some(&s2))), facts(&p2));
+    // A changed value is always written, even back to an old one.
+    let third = call("c3", 300, &[("city", json!("Paris"))], None, &[]);
+    assert_eq!(
+        facts(&plan(&third, Some(&s2))),
+        vec!["city: Paris.".to_owned()]
+    );
+}

@@ -1,6 +1,6 @@
 //! Cutting text into sentence-terminated parts a store keeps as sent.
 
-use crate::memory::profile::collapse_whitespace;
+use crate::text::collapse_whitespace;
 
 /// Splits `text` (whitespace collapsed) into parts of at most `max_chars`
 /// characters, each ending in `.`, `!` or `?` (a `.` is appended where

@@ -7,7 +7,7 @@ use super::*;
 use crate::memory::test_store::{other_user, user, MemStore};
 
 #[tokio::test]
-async fn ingest_writes_every_memory_then_the_snapshot() {
+async fn ingest_writes_every_memory_with_the_snapshot_in_the_last_wave() {
     let store = MemStore::default();
     let u = user();
     let c = transcription(DOCS);
@@ -18,8 +18,38 @@ async fn ingest_writes_every_memory_then_the_snapshot() {
     assert_eq!(store.recent_calls.load(Ordering::SeqCst), 1);
     let all = store.all(&u);
     assert_eq!(all.len(), planned.memories.len() + 1);
-    assert_eq!(all.last().unwrap().kind, MemoryKind::Snapshot);
+    // Started last: at most `concurrency - 1` adds land after it.
+    let newest: Vec<_> = all.iter().rev().take(4).map(|m| m.kind).collect();
+    assert!(newest.contains(&MemoryKind::Snapshot), "{newest:?}");
     assert!(store.all(&other_user()).is_empty());
+}
+
+#[tokio::test]
+async fn the_greeting_finds_the_snapshot_of_a_call_longer_than_any_wave() {
+    let store = MemStore::default();
+    let u = user();
+    let said: Vec<String> = (0..120)
+        .map(|i| format!("This is my remark number {i} about the garden."))
+        .collect();
+    let said: Vec<&str> = said.iter().map(String::as_str).collect();
+    let c = call(
+        "c1",
+        100,
+        &[("name", json!("Angelo"))],
+        Some("Talked a lot."),
+        &said,
+    );
+    // More in flight than allowed is clamped, so the window still holds it.
+    ingest(&store, &u, &c, 1_000).await.unwrap();
+    assert!(store.count(&u) > 100);
+    let profile = crate::memory::profile::load(&store, &u)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(profile.user_name.as_deref(), Some("Angelo"));
+    assert_eq!(profile.previous_calls, 1);
+    let window = store.recent(&u, profile::SNAPSHOT_WINDOW).await.unwrap();
+    assert!(window.iter().any(|m| m.kind == MemoryKind::Snapshot));
 }
 
 #[tokio::test]
@@ -74,7 +104,7 @@ async fn ingest_after_a_partial_failure_adds_only_what_is_missing() {
     );
     let stored = store.all(&u);
     assert_eq!(stored.len(), 6);
-    let mut keys: Vec<Identity> = stored.iter().map(identity_of_stored).collect();
+    let mut keys: Vec<PlannedId> = stored.iter().map(identity_of_stored).collect();
     keys.sort_by_key(|k| format!("{k:?}"));
     keys.dedup();
     assert_eq!(keys.len(), 6);
@@ -120,4 +150,29 @@ async fn ingest_merges_into_the_previous_snapshot() {
     assert_eq!(snapshot.facts["city"].value, json!("Rome"));
     assert_eq!(snapshot.facts["name"].value, json!("Angelo"));
     assert_eq!(snapshot.last_summary.as_deref(), Some("Second."));
+}
+
+#[tokio::test]
+async fn a_retry_that_adds_anything_re_adds_the_snapshot_after_it() {
+    let store = MemStore::default();
+    let u = user();
+    let c = call(
+        "c1",
+        100,
+        &[],
+        None,
+        &["I live in Paris.", "I prefer mornings."],
+    );
+    // As a crash would leave it: the snapshot landed, one turn did not.
+    let planned = plan(&c, None);
+    store.add(&u, &planned.memories[0]).await.unwrap();
+    store.add(&u, &planned.snapshot).await.unwrap();
+
+    let report = ingest(&store, &u, &c, 8).await.unwrap();
+    assert_eq!(report.added, 2, "the missing turn, then the snapshot again");
+    let newest = store.all(&u).pop().unwrap();
+    assert_eq!(newest.kind, MemoryKind::Snapshot);
+    // A third run finds everything and adds nothing.
+    let again = ingest(&store, &u, &c, 8).await.unwrap();
+    assert_eq!(again.added, 0);
 }

@@ -35,7 +35,7 @@ mod wire;
 use self::content::clause;
 pub(crate) use self::content::server_content;
 use self::wire::{cause, enc, error_code, memory_from_item, parse, status_error, transport};
-use super::{Match, Memory, MemoryError, MemoryStore, MemoryUser, NewMemory};
+use super::{Match, Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser, NewMemory};
 
 /// Most characters (UTF-16 units, as the server measures) of content we
 /// send: safely under the server's 200-character summary threshold.
@@ -247,7 +247,11 @@ impl MemoryStore for OpenMemoryStore {
         let tags = memory.tags();
         // Holds the full, clean text whatever content we send.
         let metadata = memory.metadata();
-        for attempt in 0..=MAX_READDS {
+        // A snapshot reads much like the caller's previous one, which the
+        // server's simhash would call a duplicate: it starts with its
+        // clause, saving the dedupe answer, the check and the re-add.
+        let first = u32::from(memory.kind == MemoryKind::Snapshot);
+        for attempt in first..=MAX_READDS {
             let content = server_content(&memory.content, &clause(user, &metadata, attempt));
             let body = json!({
                 "content": content,

@@ -29,19 +29,6 @@ pub(crate) fn date_of(unix_secs: i64) -> Option<String> {
     Some(crate::dates::date_of(unix_secs)).filter(|d| !d.is_empty())
 }
 
-/// `text` with every run of whitespace (newlines included) made one space,
-/// and trimmed.
-pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// Joins whole items while the result stays within `max_chars`. If even the
 /// first item is too long it is cut at a word boundary (with `…`), so the
 /// answer is never empty when there is something to say.

@@ -1,11 +1,8 @@
-//! The HTTP edge shared by the three handlers: routing, body limits, the
-//! shared-secret check, and the one place errors become status codes.
+//! The checks a request passes before a function sees it: its route, the
+//! shared secret, the body's size and content type, and parsing the body.
 
-use std::time::Instant;
-
-use lambda_http::http::{header, HeaderMap, Method, StatusCode};
-use lambda_http::{Body, Request, Response};
-use serde::Serialize;
+use lambda_http::http::{header, HeaderMap, Method};
+use lambda_http::{Body, Request};
 use subtle::ConstantTimeEq;
 
 use crate::config::SharedSecret;
@@ -32,59 +29,6 @@ pub fn route(req: &Request, name: &str) -> Result<Route, Error> {
         (_, true, _) | (_, _, true) => Err(Error::MethodNotAllowed),
         _ => Err(Error::NotFound),
     }
-}
-
-/// The status code of an error: the single mapping for every handler.
-pub fn status_of(err: &Error) -> StatusCode {
-    match err {
-        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-        Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        Error::Unauthorized | Error::Signature(_) => StatusCode::UNAUTHORIZED,
-        Error::NotFound => StatusCode::NOT_FOUND,
-        Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        Error::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        Error::Memory(_) | Error::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
-        Error::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
-    }
-}
-
-/// What an error tells the client. Server-side details stay in the logs.
-pub fn public_message(err: &Error) -> String {
-    match err {
-        Error::Memory(_) | Error::Timeout(_) => {
-            "caller memory is temporarily unavailable; continue without it".into()
-        }
-        Error::Storage(_) => "the payload could not be stored; please retry".into(),
-        Error::Config(_) => "the service is misconfigured".into(),
-        Error::Signature(_) => "invalid or missing ElevenLabs-Signature".into(),
-        other => other.to_string(),
-    }
-}
-
-/// A JSON response.
-pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response<Body> {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::Binary(bytes))
-        .unwrap_or_else(|_| Response::new(Body::Empty))
-}
-
-/// `{"error": "…"}` with the error's status.
-pub fn error_response(err: &Error) -> Response<Body> {
-    json(
-        status_of(err),
-        &serde_json::json!({ "error": public_message(err) }),
-    )
-}
-
-/// `GET /health`.
-pub fn health(function: &str) -> Response<Body> {
-    json(
-        StatusCode::OK,
-        &serde_json::json!({ "ok": true, "function": function }),
-    )
 }
 
 /// Checks the optional shared secret in constant time. With the
@@ -180,70 +124,31 @@ pub fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, E
         .map_err(|e| Error::bad_request(format!("the request body is not the expected JSON: {e}")))
 }
 
-/// Times one request and writes its single log line.
-pub struct RequestLog {
-    function: &'static str,
-    start: Instant,
+/// How a function reads its body: JSON into its request type, or a reader
+/// of its own (post-call reads only the head before storing).
+pub trait FromBody<'a>: Sized {
+    fn from_body(body: &'a [u8]) -> Result<Self, Error>;
 }
 
-impl RequestLog {
-    pub fn start(function: &'static str) -> Self {
-        Self {
-            function,
-            start: Instant::now(),
-        }
-    }
-
-    pub fn elapsed_ms(&self) -> f64 {
-        self.start.elapsed().as_secs_f64() * 1000.0
-    }
-
-    /// Logs the outcome. `caller` must already be masked.
-    pub fn finish(self, status: StatusCode, outcome: &str, caller: Option<&str>) {
-        let latency_ms = (self.elapsed_ms() * 1000.0).round() / 1000.0;
-        let status = status.as_u16();
-        if status >= 500 {
-            tracing::error!(
-                function = self.function,
-                status,
-                outcome,
-                caller,
-                latency_ms,
-                "request"
-            );
-        } else if status >= 400 {
-            tracing::warn!(
-                function = self.function,
-                status,
-                outcome,
-                caller,
-                latency_ms,
-                "request"
-            );
-        } else {
-            tracing::info!(
-                function = self.function,
-                status,
-                outcome,
-                caller,
-                latency_ms,
-                "request"
-            );
-        }
+impl<'a> FromBody<'a> for crate::models::ClientDataRequest {
+    fn from_body(body: &'a [u8]) -> Result<Self, Error> {
+        parse_json(body)
     }
 }
 
-/// Hands a handler to the Lambda runtime. `app` is built once per cold
-/// start and shared by every invocation.
-pub async fn run<A, F, Fut>(app: std::sync::Arc<A>, handler: F) -> Result<(), lambda_http::Error>
-where
-    A: Send + Sync + 'static,
-    F: Fn(std::sync::Arc<A>, Request) -> Fut + Send + Sync + Copy + 'static,
-    Fut: std::future::Future<Output = Response<Body>> + Send,
-{
-    lambda_http::run(lambda_http::service_fn(move |req: Request| {
-        let app = app.clone();
-        async move { Ok::<_, std::convert::Infallible>(handler(app, req).await) }
-    }))
-    .await
+impl<'a> FromBody<'a> for crate::models::SearchRequest {
+    fn from_body(body: &'a [u8]) -> Result<Self, Error> {
+        parse_json(body)
+    }
+}
+
+impl<'a> FromBody<'a> for crate::models::Head {
+    /// Fixed words only: the reason never quotes the body.
+    fn from_body(body: &'a [u8]) -> Result<Self, Error> {
+        if std::str::from_utf8(body).is_err() {
+            return Err(Error::bad_request("the body is not valid UTF-8"));
+        }
+        Self::parse(body)
+            .map_err(|why| Error::bad_request(format!("not a post-call webhook: {why}")))
+    }
 }
