@@ -3,7 +3,7 @@
 //! to 100k memories across 1,000 callers (OpenMemory's query time grows
 //! linearly with the total; this store's should barely move).
 //!
-//! `cargo bench -p caller-memory --bench embedded_store`
+//! `cargo bench -p shared --bench embedded_store`
 
 use std::time::{Duration, Instant};
 

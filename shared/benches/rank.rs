@@ -3,7 +3,7 @@
 //! calls). The goal is at most 1 ms per query in release: it runs on every
 //! search-data call, inside the voice agent's turn.
 //!
-//! `cargo bench -p caller-memory --bench rank`
+//! `cargo bench -p shared --bench rank`
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Map;

@@ -548,7 +548,7 @@ async fn health_checks_the_server_the_key_and_the_multi_user_api() {
 /// running OpenMemory v1.3.0 at `OPENMEMORY_TEST_URL` (key:
 /// `OPENMEMORY_TEST_KEY`); without the variable each returns at once with a
 /// note, so `cargo test` and CI never need a server. Run with
-/// `OPENMEMORY_TEST_URL=http://127.0.0.1:8080 cargo test -p caller-memory --test openmemory_client real_server`.
+/// `OPENMEMORY_TEST_URL=http://127.0.0.1:8080 cargo test -p shared --test openmemory_client real_server`.
 /// Users are unique per test (`+1555…@<tag>`): a real server is never empty.
 mod real_server {
     use super::*;

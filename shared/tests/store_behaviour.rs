@@ -101,7 +101,7 @@ behaviour_suite!(openmemory, async {
 // OpenMemory v1.3.0 at `OPENMEMORY_TEST_URL` (key: `OPENMEMORY_TEST_KEY`).
 // Without the variable each test returns at once with a note, so
 // `cargo test` and CI never need a server. Run with
-// `OPENMEMORY_TEST_URL=http://127.0.0.1:8080 cargo test -p caller-memory --test store_behaviour openmemory_real`.
+// `OPENMEMORY_TEST_URL=http://127.0.0.1:8080 cargo test -p shared --test store_behaviour openmemory_real`.
 behaviour_suite!(openmemory_real, {
     let Some(url) = std::env::var("OPENMEMORY_TEST_URL")
         .ok()

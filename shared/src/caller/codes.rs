@@ -1,6 +1,6 @@
 //! Country calling codes with possible national number lengths and
 //! national-prefix digits, generated from libphonenumber's metadata by
-//! `cargo test -p caller-memory print_code_table -- --ignored --nocapture`.
+//! `cargo test -p shared print_code_table -- --ignored --nocapture`.
 //! Do not edit by hand: a test compares it with the linked metadata.
 
 use super::e164::Code;

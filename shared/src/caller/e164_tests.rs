@@ -76,7 +76,7 @@ fn the_table_matches_the_linked_metadata() {
         .map(|c| (c.code, (c.lengths, c.trunk.to_owned())))
         .collect();
     if expected != actual {
-        // Regenerate: `cargo test -p caller-memory print_code_table -- --ignored --nocapture`.
+        // Regenerate: `cargo test -p shared print_code_table -- --ignored --nocapture`.
         panic!("shared/src/caller/codes.rs is stale; regenerate it");
     }
 }
@@ -86,7 +86,7 @@ fn the_table_matches_the_linked_metadata() {
 fn print_code_table() {
     println!("//! Country calling codes with possible national number lengths and");
     println!("//! national-prefix digits, generated from libphonenumber's metadata by");
-    println!("//! `cargo test -p caller-memory print_code_table -- --ignored --nocapture`.");
+    println!("//! `cargo test -p shared print_code_table -- --ignored --nocapture`.");
     println!("//! Do not edit by hand: a test compares it with the linked metadata.\n");
     println!("use super::e164::Code;\n");
     println!("#[rustfmt::skip]");
