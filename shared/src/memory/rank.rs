@@ -19,7 +19,10 @@
 //!    [`when`]) is read against the search's `now`; its words stop being
 //!    terms. Memories from calls in that time are boosted several-fold, and
 //!    are returned even when they share no word with the query ("what did I
-//!    call about in May?" is answered by May's call, whatever was said).
+//!    call about in May?" is answered by May's call, whatever was said);
+//!    when the query also names a subject ("my trip last time"), such
+//!    memories only follow every match. A time none of the caller's calls
+//!    falls in is read against their newest call instead ([`timed`]).
 //! 3. **Priors.** A profile fact or a summary is a denser answer than a
 //!    turn; the agent's turn counts a little less than the caller's; a
 //!    newer call wins a near-tie (a mild recency prior). In an exchange
@@ -47,6 +50,7 @@ mod prior;
 mod query;
 mod stop_words;
 mod synonyms;
+mod timed;
 mod when;
 
 use std::collections::HashMap;
@@ -58,7 +62,7 @@ use self::newer::place_behind_newer;
 use self::prior::{newest_fact_per_field, prior};
 use self::query::{analyse, words_of};
 use self::stop_words::is_stop_word;
-use self::when::When;
+use self::timed::Timed;
 use super::{Memory, MemoryKind};
 use crate::text::strip_date_prefix;
 
@@ -91,13 +95,6 @@ const SUPERSEDED_FACT: f64 = 0.70;
 /// recent, weak match beating an old, strong one.
 const RECENCY_WEIGHT: f64 = 0.10;
 const RECENCY_HALF_DAYS: f64 = 30.0;
-
-/// A memory from the time the query names scores up to this many times
-/// more (fully inside the time; less at its fuzzy edges)…
-const TIME_BOOST: f64 = 3.0;
-/// …and counts as a weak match even without a query term: roughly a
-/// tenth of what one rare shared word scores.
-const TIME_FLOOR: f64 = 0.5;
 
 /// How much a word of an exchange's agent question counts against the
 /// caller's answer: the question names the subject ("your address?"), the
@@ -217,7 +214,11 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
         })
         .collect();
 
-    let call = q.when.and_then(|w| call_of(w, memories));
+    let timed = q
+        .when
+        .map(|when| Timed::resolve(when, &words_of(query), memories));
+    // Whether the query names a subject, not only a time and what it asks.
+    let subject = q.weights.iter().any(|&w| w >= 1.0);
     let newest_fact = newest_fact_per_field(memories);
     // What each concept adds to each memory's BM25 score.
     let mut own = vec![0f64; memories.len() * nq];
@@ -246,22 +247,8 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
         let start = parts.len();
         parts.extend_from_slice(&own[i * nq..(i + 1) * nq]);
         let bm25 = bm25[i] + NEIGHBOURS * context[i];
-        let affinity = match (q.when, call) {
-            (Some(When::LastCall | When::FirstCall), Some(key)) => {
-                if same_call(memory, key) {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
-            (Some(when), _) => when.affinity(recency_key(memory).0),
-            (None, _) => 0.0,
-        };
-        let score = if affinity > 0.0 {
-            (bm25 + TIME_FLOOR) * (1.0 + TIME_BOOST * affinity)
-        } else {
-            bm25
-        };
+        let affinity = timed.as_ref().map_or(0.0, |t| t.affinity(memory));
+        let score = timed::score(bm25, affinity, subject);
         if score <= 0.0 {
             parts.truncate(start);
             continue;
@@ -311,27 +298,6 @@ fn tie_break(memories: &[Memory], a: usize, b: usize) -> std::cmp::Ordering {
         .then(x.turn.cmp(&y.turn))
         .then(y_stored.cmp(&x_stored))
         .then(a.cmp(&b))
-}
-
-/// The call a "last time" or "first time" query means: the conversation
-/// (and call time) of the caller's newest or oldest memory.
-fn call_of(when: When, memories: &[Memory]) -> Option<(i64, Option<&str>)> {
-    let calls = memories
-        .iter()
-        .filter(|m| m.kind != MemoryKind::Snapshot)
-        .map(|m| (recency_key(m).0, m.conversation_id.as_deref()));
-    match when {
-        When::LastCall => calls.max_by_key(|(time, _)| *time),
-        When::FirstCall => calls.min_by_key(|(time, _)| *time),
-        When::Between { .. } => None,
-    }
-}
-
-fn same_call(memory: &Memory, (time, conversation): (i64, Option<&str>)) -> bool {
-    match (memory.conversation_id.as_deref(), conversation) {
-        (Some(a), Some(b)) => a == b,
-        _ => recency_key(memory).0 == time,
-    }
 }
 
 /// What of a memory is ranked: a summary without ingestion's

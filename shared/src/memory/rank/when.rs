@@ -84,6 +84,7 @@ pub fn find(words: &[String], now: i64) -> Option<Found> {
                 }
                 (when, used)
             }),
+            "in" | "during" | "of" => in_year(w(i + 1)).map(|when| (when, vec![i, i + 1])),
             word => month_of(word).and_then(|month| in_month(words, i, month, today)),
         };
         if let Some((when, mut used)) = found {
@@ -172,6 +173,21 @@ fn ago(words: &[String], i: usize, today: Date) -> Option<(When, Vec<usize>)> {
         },
         used,
     ))
+}
+
+/// A year said on its own ("in 2022", "during 2019"): that calendar year,
+/// give or take a week. A month before it ("May 2022") is read by
+/// [`in_month`] first, since it comes earlier in the query.
+fn in_year(word: &str) -> Option<When> {
+    let year = word
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))?;
+    Some(When::Between {
+        from: midnight(month_start(year, Month::January)?),
+        to: midnight(month_start(year + 1, Month::January)?),
+        margin: 7 * DAY,
+    })
 }
 
 fn month_start(year: i32, month: Month) -> Option<Date> {

@@ -134,3 +134,23 @@ fn affinity_fades_outside_the_window() {
     assert_eq!(w.affinity(i64::MIN), 0.0);
     assert_eq!(w.affinity(i64::MAX), 0.0);
 }
+
+#[test]
+fn a_year_said_alone_is_that_calendar_year() {
+    assert_eq!(
+        between("what did we talk about in 2022"),
+        (date(2022, 1, 1), date(2023, 1, 1))
+    );
+    assert_eq!(
+        between("the trip during 2019"),
+        (date(2019, 1, 1), date(2020, 1, 1))
+    );
+    // A month before the year is the month, not the year.
+    assert_eq!(
+        between("what happened in may 2022"),
+        (date(2022, 5, 1), date(2022, 6, 1))
+    );
+    // A number that is not a year, or a year without a preposition, is a word.
+    assert!(find(&words("in 42 days I fly"), NOW).is_none());
+    assert!(find(&words("my 2022 honda"), NOW).is_none());
+}
