@@ -159,11 +159,19 @@ pub fn transcription_with(
     for i in 0..TURNS {
         let at = i * 6;
         if i % 2 == 0 {
-            let line = if i == 0 {
-                "Thanks for calling Example Dental. How can I help?"
+            let mut line = if i == 0 {
+                "Thanks for calling Example Dental. How can I help?".to_owned()
             } else {
-                rng.pick(&AGENT_LINES)
+                rng.pick(&AGENT_LINES).to_owned()
             };
+            // Ingestion keeps the agent's turns too: where `accept` wants
+            // text new to the store, a line said before gets a new tail.
+            for _ in 0..1_000 {
+                if accept(&line) {
+                    break;
+                }
+                line = format!("{} {}", rng.pick(&AGENT_LINES), utterance(&mut rng));
+            }
             transcript.push(json!({ "role": "agent", "message": line, "time_in_call_secs": at }));
         } else {
             // Fillers spread evenly through the call.

@@ -45,6 +45,7 @@
 //! word.
 
 mod context;
+mod irregular;
 mod newer;
 mod prior;
 mod query;

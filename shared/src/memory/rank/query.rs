@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use rust_stemmers::Stemmer;
 
+use super::irregular;
 use super::synonyms::{self, SYNONYM_WEIGHT};
 use super::when::{self, When};
 use super::{is_stop_word, push_lower, query_weight, tokens, MAX_QUERY_TERMS};
@@ -53,6 +54,8 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
     let found = when::find(&words, now_unix_secs);
     let timed: &[usize] = found.as_ref().map_or(&[], |f| f.words.as_slice());
     let mut stems: Vec<String> = Vec::new();
+    // Each concept's word as said, for its other verb forms.
+    let mut said: Vec<&str> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let one_letter =
             word.chars().nth(1).is_none() && !word.starts_with(|c: char| c.is_numeric());
@@ -62,6 +65,7 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
         let stem = stemmer.stem(word);
         if !stems.iter().any(|t| *t == stem.as_ref()) {
             stems.push(stem.into_owned());
+            said.push(word);
         }
         if stems.len() == MAX_QUERY_TERMS {
             break;
@@ -70,6 +74,17 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
     let mut targets: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
     for (q, stem) in stems.iter().enumerate() {
         targets.entry(stem.clone()).or_default().push((q, 1.0));
+    }
+    // An irregular verb's other forms are the word itself ("buy" finds
+    // "bought").
+    for (q, word) in said.iter().enumerate() {
+        for form in irregular::other_forms(word) {
+            let stem = stemmer.stem(form);
+            let entry = targets.entry(stem.into_owned()).or_default();
+            if !entry.iter().any(|(c, _)| *c == q) {
+                entry.push((q, 1.0));
+            }
+        }
     }
     // Synonyms only where the query did not say the word itself.
     for (q, stem) in stems.iter().enumerate() {
