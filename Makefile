@@ -21,6 +21,9 @@ bench: ## Measure speed: handlers, loopback latency, cold start, size, audio mem
 	@# One package per build: together, cargo would unify features and link
 	@# post-call's S3 SDK into client-data and search-data.
 	for p in client-data search-data post-call; do cargo build --release -p $$p || exit 1; done
+	@# arm64 (what template.yaml deploys), for the size rows.
+	scripts/tools.sh cross
+	for p in client-data search-data post-call; do PATH="$$PWD/.tools/venv/bin:$$PATH" cargo lambda build --release --arm64 -p $$p || exit 1; done
 	cargo run --quiet --release -p bench
 
 eval: ## Retrieval quality: public real-dialogue sets (dev/test, beside BM25), then the generated mechanism set

@@ -9,6 +9,8 @@
 #                              `ziglang`, cargo-lambda's cross linker for
 #                              arm64), Rust's aarch64 standard library
 #                              (rustup) and the AWS SAM CLI (PyPI)
+#   scripts/tools.sh cross     the same without SAM: what `make bench`
+#                              needs for its arm64 builds
 #
 # The S3 test server and cfn-lint are installed by their own scripts, on
 # first use. Versions: CARGO_LAMBDA_VERSION, ZIGLANG_VERSION, SAM_VERSION.
@@ -32,12 +34,13 @@ pin() {
 
 # --no-deps: the wheel asks for ziglang, which only cross builds need.
 pin "$VENV" cargo-lambda "${CARGO_LAMBDA_VERSION:-1.9.2}" --no-deps
-[[ "${1:-}" == package ]] || exit 0
+[[ "${1:-}" == package || "${1:-}" == cross ]] || exit 0
 
 # Pinned: zig is pre-1.0 and changes between releases; 0.15.2 is the one
 # tested with cargo-lambda 1.9.2.
 pin "$VENV" ziglang "${ZIGLANG_VERSION:-0.15.2}"
-pin "$SAM_VENV" aws-sam-cli "${SAM_VERSION:-1.170.0}"
 if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
   rustup target add aarch64-unknown-linux-gnu >&2
 fi
+[[ "$1" == package ]] || exit 0
+pin "$SAM_VENV" aws-sam-cli "${SAM_VERSION:-1.170.0}"
