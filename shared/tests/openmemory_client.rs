@@ -417,6 +417,63 @@ async fn many_callers_saying_the_same_words_each_keep_their_own_copy() {
     assert_eq!(fake.count(), (CALLERS * TEXTS) as usize);
 }
 
+/// An agent line said on every call ("Is there anything else …") is kept
+/// on every call. Its own words outvote a short clause in the server's
+/// simhash, so with hundreds of stored copies (each with its clause) the
+/// short clauses kept colliding with one of them and the add failed, which
+/// left the whole call pending on every retry.
+#[tokio::test]
+async fn a_long_line_said_on_every_call_is_stored_every_time() {
+    const CALLERS: u32 = 20;
+    const CALLS: u32 = 30;
+    let (fake, store) = fake_and_store().await;
+    let line = "Is there anything else I can help you with today, maybe a question \
+                about your order, your delivery, your invoice or your account?";
+    for call in 0..CALLS {
+        for c in 0..CALLERS {
+            let mut memory = utterance(line);
+            memory.conversation_id = Some(format!("conv_{c}_{call}"));
+            memory.turn = Some(4);
+            store
+                .add(&caller(200 + c), &memory)
+                .await
+                .unwrap_or_else(|e| panic!("caller {c}, call {call}: {e}"));
+        }
+    }
+    assert_eq!(fake.count(), (CALLERS * CALLS) as usize);
+}
+
+/// A short line the agent says many times a call, call after call ("Of
+/// course, let me look that up for you."): its few words outvote a short
+/// clause on most of the hash's bits, so with a few thousand stored copies
+/// (each with its clause) the re-adds of up to 16 tokens kept colliding
+/// with one of them, and one add in a few thousand failed after every
+/// re-add, leaving its call pending on every retry (clauses are
+/// deterministic, so a retry collides the same way).
+#[tokio::test]
+async fn a_short_line_said_thousands_of_times_is_stored_every_time() {
+    let (fake, store) = fake_and_store().await;
+    let user = caller(300);
+    let lines = [
+        "Of course, let me look that up for you.",
+        "I can see that here. Anything else?",
+    ];
+    let mut added = 0;
+    for call in 0..120u32 {
+        for turn in 0..24u32 {
+            let mut memory = utterance(lines[(turn % 2) as usize]);
+            memory.conversation_id = Some(format!("conv_{call}"));
+            memory.turn = Some(turn);
+            store
+                .add(&user, &memory)
+                .await
+                .unwrap_or_else(|e| panic!("call {call}, turn {turn}: {e}"));
+            added += 1;
+        }
+    }
+    assert_eq!(fake.count(), added);
+}
+
 #[tokio::test]
 async fn long_unpunctuated_text_reads_back_whole_and_is_never_stored_empty() {
     let (fake, store) = fake_and_store().await;

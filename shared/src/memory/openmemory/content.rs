@@ -81,12 +81,13 @@ pub(super) const CLAUSE_SYMBOLS: &[u8] = b"bcdfghjkmnpqrtvwxz23456789";
 /// the hash over its low 27 bits, where the text's own tokens vote.
 pub(super) const CLAUSE_TOKEN_LEN: usize = 5;
 
-/// Nothing on the first attempt; then ` (ref k7q2b ….)` with 4, 8, 16, 16,
-/// 16 tokens. The simhash is a majority vote over the text's tokens, so a
+/// Nothing on the first attempt; then ` (ref k7q2b ….)` with 4, 8, 16, 24,
+/// 28, 28, 28 tokens ([`clause_tokens`]). The simhash is a majority vote over the text's tokens, so a
 /// token or two rarely change it (simulated with the server's hash: a
 /// 1-token clause freed ~7% of collisions between callers saying the same
 /// words); four or more usually do. At 16 tokens the text keeps ~77 of the
-/// [`CONTENT_BUDGET`] characters (the full text stays in metadata). Derived from the user, the memory's metadata (its full text
+/// [`CONTENT_BUDGET`] characters, at 28 a word or two (the full text stays
+/// in metadata, which is what is read back). Derived from the user, the memory's metadata (its full text
 /// included) and the attempt, so a replay of the same memory produces the
 /// same content (and is recognised as this caller's copy) while two
 /// memories with the same words (`Yes.` at two turns) get different clauses.
@@ -124,7 +125,19 @@ pub(super) fn clause(user: &MemoryUser, metadata: &Map<String, Value>, attempt: 
     format!(" (ref {}.)", words.join(" "))
 }
 
-/// Tokens in the clause of re-add `attempt` (≥ 1): 4, 8, then 16.
+/// Tokens in the clause of re-add `attempt` (≥ 1): 4, 8, 16, then 24 and
+/// 28. A long text's own tokens outvote a 16-token clause on most of the
+/// hash's bits, so among many stored texts alike (a generated or scripted
+/// phrase, a template) 16 tokens still collided about one time in ten;
+/// from 24 on the clause leaves the text only a few words of the budget
+/// and the hash is close to random.
 pub(super) fn clause_tokens(attempt: u32) -> usize {
-    4usize << (attempt - 1).min(2)
+    match attempt {
+        0 => 0,
+        1 => 4,
+        2 => 8,
+        3 => 16,
+        4 => 24,
+        _ => 28,
+    }
 }

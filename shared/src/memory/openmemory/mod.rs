@@ -42,7 +42,7 @@ use super::{Match, Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser, New
 pub const CONTENT_BUDGET: usize = 180;
 
 /// Re-adds tried after a dedupe answer that is not this caller's copy.
-const MAX_READDS: u32 = 5;
+const MAX_READDS: u32 = 7;
 
 /// The server keeps the top `k×3` memories of *all* users before keeping
 /// this user's, so a caller's best memory can be crowded out at small `k`.
@@ -280,6 +280,7 @@ impl MemoryStore for OpenMemoryStore {
             }
             tracing::debug!(
                 attempt,
+                kind = memory.kind.as_str(),
                 "OpenMemory deduplicated an add into a different memory; adding again with a distinguishing clause"
             );
         }
