@@ -45,7 +45,9 @@ pub async fn run() -> Vec<Row> {
     let pc_caller = caller(13);
     // Seeded without latency: set-up, not measurement.
     fixtures::seed_calls(memory.as_ref(), &cd_caller, 4, 3, "lcd").await;
-    fixtures::seed_calls(memory.as_ref(), &sd_caller, 20, 5, "lsd").await;
+    // Enough calls for 500 memories and more (an agent line said on an
+    // earlier call is not stored again).
+    fixtures::seed_calls(memory.as_ref(), &sd_caller, 30, 5, "lsd").await;
     fixtures::seed_calls(memory.as_ref(), &pc_caller, 2, 3, "lpc").await;
     let sd_memories = fake
         .memories_of(fixtures::memory_user(&sd_caller).as_str())
@@ -65,9 +67,13 @@ pub async fn run() -> Vec<Row> {
 
     // Deadlines far out: this measures latency, which a deadline would
     // only cut short (and turn into a different answer).
+    // OPENMEMORY_URL: the functions configure themselves as deployed
+    // against OpenMemory (search-data then skips the store's own query).
+    let url = fake.url();
     let env = fixtures::env(&[
         ("CLIENT_DATA_DEADLINE_MS", "30000"),
         ("SEARCH_DATA_DEADLINE_MS", "30000"),
+        ("OPENMEMORY_URL", &url),
     ]);
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(2 * CONCURRENT)

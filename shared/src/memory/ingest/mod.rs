@@ -24,7 +24,7 @@ pub use self::filler::is_filler;
 pub use self::plan::{plan, turns, Plan, Turn, SHORT_ANSWER_WORDS};
 pub use self::split::split_text;
 use super::profile;
-use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser, NewMemory};
+use super::{Memory, MemoryError, MemoryKind, MemoryStore, MemoryUser, NewMemory, Speaker};
 use crate::models::TranscriptionData;
 
 /// Longest text memory, in characters: a turn is kept whole up to here (a
@@ -133,12 +133,26 @@ pub async fn ingest(
         .map(|m| identity_of_stored(m))
         .collect();
     let snapshot_stored = ours.iter().any(|m| m.kind == MemoryKind::Snapshot);
+    // What the agent says on every call ("Is there anything else?") tells
+    // nothing new the second time, and on OpenMemory each copy meets the
+    // server's dedupe: an agent line an earlier call holds word for word
+    // is not written again. The caller's own words always are.
+    let said_before: HashSet<&str> = recent
+        .iter()
+        .filter(|m| {
+            m.kind == MemoryKind::Utterance
+                && m.speaker() == Speaker::Agent
+                && m.conversation_id.as_deref() != Some(conversation)
+        })
+        .map(|m| m.content.as_str())
+        .collect();
 
     let plan = plan(call, previous.as_ref());
     let missing: Vec<&NewMemory> = plan
         .memories
         .iter()
         .filter(|m| !stored.contains(&identity_of_new(m)))
+        .filter(|m| !(is_agent_turn(m) && said_before.contains(m.content.as_str())))
         .collect();
     let mut report = Report {
         added: 0,
@@ -192,6 +206,12 @@ pub async fn ingest(
         "call ingested"
     );
     Ok(report)
+}
+
+/// Whether a planned memory is one of the agent's own turns.
+fn is_agent_turn(memory: &NewMemory) -> bool {
+    memory.kind == MemoryKind::Utterance
+        && memory.extra.get("speaker").and_then(Value::as_str) == Some(Speaker::Agent.as_str())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::plan_tests::{call, transcription, DOCS};
 use super::*;
 use crate::memory::test_store::{other_user, user, MemStore};
+use crate::models::post_call::{Role, TranscriptTurn};
 
 #[tokio::test]
 async fn ingest_writes_every_memory_with_the_snapshot_in_the_last_wave() {
@@ -175,4 +176,46 @@ async fn a_retry_that_adds_anything_re_adds_the_snapshot_after_it() {
     // A third run finds everything and adds nothing.
     let again = ingest(&store, &u, &c, 8).await.unwrap();
     assert_eq!(again.added, 0);
+}
+
+#[tokio::test]
+async fn an_agent_line_an_earlier_call_holds_is_not_written_again() {
+    let store = MemStore::default();
+    let u = user();
+    let with_agent = |conversation: &str, time: i64, agent: &str, caller: &str| {
+        let mut c = call(conversation, time, &[], None, &[]);
+        for (role, text) in [(Role::Agent, agent), (Role::User, caller)] {
+            c.transcript.push(TranscriptTurn {
+                role,
+                message: Some(text.into()),
+                ..Default::default()
+            });
+        }
+        c
+    };
+    let line = "Let me check the calendar for you, it will take a moment.";
+    let said = "My knee has been hurting since the hike last weekend.";
+    ingest(&store, &u, &with_agent("c1", 100, line, said), 4)
+        .await
+        .unwrap();
+    let second = ingest(&store, &u, &with_agent("c2", 200, line, said), 4)
+        .await
+        .unwrap();
+    let copies = |text: &str| {
+        store
+            .all(&u)
+            .iter()
+            .filter(|m| m.content == text)
+            .map(|m| m.conversation_id.clone())
+            .collect::<Vec<_>>()
+    };
+    // The agent's line once, from the first call; the caller's words from both.
+    assert_eq!(copies(line), [Some("c1".to_string())]);
+    assert_eq!(copies(said).len(), 2);
+    assert!(second.skipped >= 1, "{second:?}");
+    // Another caller's first call still keeps the line.
+    ingest(&store, &other_user(), &with_agent("c3", 300, line, said), 4)
+        .await
+        .unwrap();
+    assert!(store.all(&other_user()).iter().any(|m| m.content == line));
 }
