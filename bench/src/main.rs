@@ -22,8 +22,10 @@
 mod alloc;
 mod audio;
 mod cold_start;
+mod emulator;
 mod fixtures;
 mod handlers;
+mod ingestion;
 mod loopback;
 mod real_store;
 mod scale;
