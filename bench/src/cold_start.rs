@@ -64,7 +64,7 @@ pub fn sizes() -> Vec<Row> {
             rows.push(match std::fs::metadata(&path) {
                 Ok(meta) => Row::new(
                     SECTION,
-                    format!("{name} release binary ({arch}, opt-level s, fat LTO, stripped)"),
+                    format!("{name} release binary ({arch}, release profile, stripped)"),
                     format!("{} ({} bytes)", mib(meta.len()), meta.len()),
                     format!("≤ {}", mib(goal)),
                     Verdict::of(meta.len() <= goal),

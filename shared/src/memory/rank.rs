@@ -215,9 +215,7 @@ pub fn rank(query: &str, memories: &[Memory], now_unix_secs: i64) -> Vec<(usize,
         })
         .collect();
 
-    let timed = q
-        .when
-        .map(|when| Timed::resolve(when, &words_of(query), memories));
+    let timed = q.when.map(|when| Timed::resolve(when, &q.words, memories));
     // Whether the query names a subject, not only a time and what it asks.
     let subject = q.weights.iter().any(|&w| w >= 1.0);
     let newest_fact = newest_fact_per_field(memories);

@@ -1,9 +1,9 @@
 //! Who said a remembered turn: the caller, the agent, or both (a short
 //! answer kept with the agent turn it answers).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::Memory;
+use super::{Memory, NewMemory};
 
 /// Who said an utterance; stored as metadata `speaker` (absent: the caller,
 /// as every utterance was before agent turns were kept).
@@ -46,14 +46,28 @@ pub fn exchange_parts(text: &str) -> Option<(&str, &str)> {
     rest.rsplit_once(CALLER_LABEL)
 }
 
+/// The metadata key that says who spoke.
+pub(crate) const SPEAKER_KEY: &str = "speaker";
+
+fn speaker_in(metadata: &Map<String, Value>) -> Speaker {
+    metadata
+        .get(SPEAKER_KEY)
+        .and_then(Value::as_str)
+        .and_then(Speaker::parse)
+        .unwrap_or(Speaker::Caller)
+}
+
+impl NewMemory {
+    /// Who said it, as [`Memory::speaker`] will read it back.
+    pub fn speaker(&self) -> Speaker {
+        speaker_in(&self.extra)
+    }
+}
+
 impl Memory {
     /// Who said it (a fact, summary or snapshot: the caller's).
     pub fn speaker(&self) -> Speaker {
-        self.metadata
-            .get("speaker")
-            .and_then(Value::as_str)
-            .and_then(Speaker::parse)
-            .unwrap_or(Speaker::Caller)
+        speaker_in(&self.metadata)
     }
 
     /// The transcript turns it stands for: its own, and for an exchange

@@ -152,7 +152,11 @@ pub async fn ingest(
         .memories
         .iter()
         .filter(|m| !stored.contains(&identity_of_new(m)))
-        .filter(|m| !(is_agent_turn(m) && said_before.contains(m.content.as_str())))
+        .filter(|m| {
+            !(m.kind == MemoryKind::Utterance
+                && m.speaker() == Speaker::Agent
+                && said_before.contains(m.content.as_str()))
+        })
         .collect();
     let mut report = Report {
         added: 0,
@@ -206,12 +210,6 @@ pub async fn ingest(
         "call ingested"
     );
     Ok(report)
-}
-
-/// Whether a planned memory is one of the agent's own turns.
-fn is_agent_turn(memory: &NewMemory) -> bool {
-    memory.kind == MemoryKind::Utterance
-        && memory.extra.get("speaker").and_then(Value::as_str) == Some(Speaker::Agent.as_str())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::filler::{is_filler, says_yes_or_no, word_count};
 use super::split::split_text;
 use super::{LANGUAGE_FIELD, MAX_MEMORIES_PER_CALL, MAX_TEXT_CHARS, SNAPSHOT_TEXT_CHARS};
 use crate::memory::profile::{date_of, render_value, Snapshot};
+use crate::memory::speaker::SPEAKER_KEY;
 use crate::memory::{exchange_text, MemoryKind, NewMemory, Speaker};
 use crate::models::post_call::Role;
 use crate::models::TranscriptionData;
@@ -107,7 +108,7 @@ pub fn plan(call: &TranscriptionData, previous: Option<&Snapshot>) -> Plan {
         if turn.speaker != Speaker::Caller {
             memory
                 .extra
-                .insert("speaker".into(), turn.speaker.as_str().into());
+                .insert(SPEAKER_KEY.into(), turn.speaker.as_str().into());
         }
         if let Some(context) = turn.context_turn.and_then(|t| u32::try_from(t).ok()) {
             memory.extra.insert("context_turn".into(), context.into());

@@ -17,6 +17,8 @@ pub(super) struct Query {
     /// for and how much.
     pub(super) targets: HashMap<String, Vec<(usize, f64)>>,
     pub(super) when: Option<When>,
+    /// Its words, lower-cased (a time is read again from them).
+    pub(super) words: Vec<String>,
     /// Whether it asks for the current value ("now", "currently", "still").
     pub(super) current: bool,
 }
@@ -79,11 +81,7 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
     // "bought").
     for (q, word) in said.iter().enumerate() {
         for form in irregular::other_forms(word) {
-            let stem = stemmer.stem(form);
-            let entry = targets.entry(stem.into_owned()).or_default();
-            if !entry.iter().any(|(c, _)| *c == q) {
-                entry.push((q, 1.0));
-            }
+            add_target(&mut targets, stemmer.stem(form).into_owned(), q, 1.0);
         }
     }
     // Synonyms only where the query did not say the word itself.
@@ -92,10 +90,7 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
             if stems.contains(synonym) {
                 continue;
             }
-            let entry = targets.entry(synonym.clone()).or_default();
-            if !entry.iter().any(|(c, _)| *c == q) {
-                entry.push((q, SYNONYM_WEIGHT));
-            }
+            add_target(&mut targets, synonym.clone(), q, SYNONYM_WEIGHT);
         }
     }
     Query {
@@ -103,5 +98,19 @@ pub(super) fn analyse(query: &str, stemmer: &Stemmer, now_unix_secs: i64) -> Que
         targets,
         when: found.map(|f| f.when),
         current: asks_current(&words),
+        words,
+    }
+}
+
+/// `stem` also counts for concept `q`, at `weight`, unless it already does.
+fn add_target(
+    targets: &mut HashMap<String, Vec<(usize, f64)>>,
+    stem: String,
+    q: usize,
+    weight: f64,
+) {
+    let entry = targets.entry(stem).or_default();
+    if !entry.iter().any(|(c, _)| *c == q) {
+        entry.push((q, weight));
     }
 }

@@ -3,10 +3,8 @@
 //! wall clock finds none of them.
 
 use super::recency_key;
-use super::when::{self, When};
+use super::when::{self, When, DAY};
 use crate::memory::{Memory, MemoryKind};
-
-const DAY: i64 = 86_400;
 
 /// A memory from the time the query names scores up to this many times
 /// more (fully inside the time; less at its fuzzy edges)…

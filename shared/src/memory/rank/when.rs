@@ -11,7 +11,7 @@ mod names;
 use self::names::{day_of_month, holiday, month_of, season};
 use time::{Date, Duration, Month, OffsetDateTime, Weekday};
 
-const DAY: i64 = 86_400;
+pub(super) const DAY: i64 = 86_400;
 
 /// What a query's time refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
