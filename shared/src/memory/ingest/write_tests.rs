@@ -219,3 +219,42 @@ async fn an_agent_line_an_earlier_call_holds_is_not_written_again() {
         .unwrap();
     assert!(store.all(&other_user()).iter().any(|m| m.content == line));
 }
+
+#[tokio::test]
+async fn an_agent_line_said_before_only_in_other_words_is_written() {
+    // The near miss of the test above: a line that differs from the
+    // earlier call's by one word is new, and so is the same line said
+    // twice within one call (two turns, two memories).
+    let store = MemStore::default();
+    let u = user();
+    let agent_call = |conversation: &str, time: i64, lines: &[&str]| {
+        let mut c = call(conversation, time, &[], None, &[]);
+        for line in lines {
+            for (role, text) in [
+                (Role::Agent, *line),
+                (
+                    Role::User,
+                    "My knee has been hurting since the hike last weekend.",
+                ),
+            ] {
+                c.transcript.push(TranscriptTurn {
+                    role,
+                    message: Some(text.into()),
+                    ..Default::default()
+                });
+            }
+        }
+        c
+    };
+    let first = "Let me check the calendar for you, it will take a moment.";
+    let changed = "Let me check the calendar for you, it will take a minute.";
+    ingest(&store, &u, &agent_call("c1", 100, &[first, first]), 4)
+        .await
+        .unwrap();
+    ingest(&store, &u, &agent_call("c2", 200, &[changed]), 4)
+        .await
+        .unwrap();
+    let count = |text: &str| store.all(&u).iter().filter(|m| m.content == text).count();
+    assert_eq!(count(first), 2);
+    assert_eq!(count(changed), 1);
+}
